@@ -1,0 +1,68 @@
+"""Command-line entry point: parse, dispatch to one thin command module, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from kubehop.errors import KubehopError
+from kubehop.model import ExitCode
+
+# Each module exports add_parser(subparsers) and run(args) -> int.
+COMMAND_MODULES: tuple[str, ...] = (
+    "scan",
+)
+
+log = logging.getLogger("kubehop")
+
+
+def _load(name: str) -> ModuleType:
+    return importlib.import_module(f"kubehop.cli.{name}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from kubehop import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="kubehop",
+        description="Safe cross-version Kubernetes upgrades and rollbacks.",
+    )
+    parser.add_argument("--version", action="version", version=f"kubehop {__version__}")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more diagnostics on stderr")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only errors on stderr")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for name in COMMAND_MODULES:
+        _load(name).add_parser(subparsers)
+    return parser
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
+    logging.basicConfig(level=level, format="kubehop: %(message)s", stream=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _setup_logging(args.verbose, args.quiet)
+    try:
+        code: int = args.func(args)
+    except KubehopError as exc:
+        log.debug("error detail", exc_info=True)
+        print(f"kubehop: error: {exc}", file=sys.stderr)
+        return int(ExitCode.ERROR)
+    except KeyboardInterrupt:
+        print("kubehop: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return int(ExitCode.OK)
+    return code
+
+
+def entry_point() -> None:
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""Options shared by several commands, so every command spells them the same way."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kubehop.errors import UsageError
+
+FINDING_FORMATS = ("table", "json", "yaml", "markdown", "csv", "sarif", "junit")
+
+
+def add_output_option(parser: argparse.ArgumentParser, formats: Sequence[str] = FINDING_FORMATS) -> None:
+    parser.add_argument(
+        "-o", "--output", choices=list(formats), default=formats[0], help=f"output format (default {formats[0]})"
+    )
+    parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+
+
+def add_target_option(parser: argparse.ArgumentParser, required: bool = True) -> None:
+    parser.add_argument(
+        "-t", "--target", required=required, metavar="VERSION",
+        help="target Kubernetes version, e.g. 1.22, v1.22.3 or 1.22.0-eks-1",
+    )
+
+
+def add_lifecycle_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lifecycle", action="append", default=[], metavar="FILE",
+        help="extra API lifecycle rows (same format as the shipped data file); repeatable",
+    )
+
+
+def add_cluster_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("cluster access")
+    group.add_argument("--kubeconfig", default=os.environ.get("KUBECONFIG"), help="kubeconfig file ($KUBECONFIG)")
+    group.add_argument("--context", help="kubeconfig context to use")
+    group.add_argument(
+        "-n", "--namespace", default=None,
+        help="namespace (default: $HELM_NAMESPACE, then the context's namespace)",
+    )
+    group.add_argument("-A", "--all-namespaces", action="store_true", help="every namespace")
+
+
+def write_report(text: str, output_file: str | None) -> None:
+    if output_file:
+        Path(output_file).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+        if text and not text.endswith("\n"):
+            sys.stdout.write("\n")
+
+
+def existing_file(path: str) -> Path:
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"{path}: no such file")
+    return p

@@ -1,0 +1,7 @@
+"""Shared test configuration. Real servers are started once per test session by the fixture plugins."""
+
+from __future__ import annotations
+
+pytest_plugins: list[str] = [
+    "tests.fixtures.tools",
+]
