@@ -4,4 +4,6 @@ from __future__ import annotations
 
 pytest_plugins: list[str] = [
     "tests.fixtures.tools",
+    "tests.fixtures.kube_api",
+    "tests.fixtures.postgres",
 ]

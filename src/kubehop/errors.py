@@ -49,3 +49,7 @@ class SnapshotError(KubehopError):
 
 class EtcdError(KubehopError):
     """etcd or etcdctl/etcdutl failed or reported an unhealthy cluster."""
+
+
+class RecordNotFoundError(StorageError):
+    """A release record asked for by key does not exist in the storage backend."""

@@ -1,0 +1,54 @@
+"""Helm's payload envelope, base64(gzip(bytes)), with bounded decompression."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import zlib
+
+from kubehop.errors import HelmRecordError
+
+GZIP_MAGIC = b"\x1f\x8b\x08"
+# A Helm record is at most a few MiB once inflated; this bound stops a gzip bomb long before memory runs out.
+DEFAULT_MAX_INFLATED = 256 * 1024 * 1024
+
+
+def b64decode_strict(text: str | bytes, *, key: str, what: str = "payload") -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise HelmRecordError(f"{what} is not base64 ({exc})", key=key) from exc
+
+
+def gunzip_bounded(data: bytes, *, key: str, limit: int = DEFAULT_MAX_INFLATED) -> bytes:
+    """Inflate every gzip member of `data`, refusing to produce more than `limit` bytes."""
+    out = bytearray()
+    rest = data
+    while rest:
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            out += inflater.decompress(rest, limit - len(out) + 1)
+        except zlib.error as exc:
+            raise HelmRecordError(f"payload is not valid gzip ({exc})", key=key) from exc
+        if len(out) > limit or inflater.unconsumed_tail:
+            raise HelmRecordError(f"payload inflates to more than {limit} bytes (refused)", key=key)
+        if not inflater.eof:
+            raise HelmRecordError("payload is truncated (gzip stream ends early)", key=key)
+        rest = inflater.unused_data
+    return bytes(out)
+
+
+def unwrap(payload: str, *, key: str, limit: int = DEFAULT_MAX_INFLATED) -> bytes:
+    """base64-decode, then gunzip when the gzip magic is there (Helm reads un-gzipped bodies too)."""
+    raw = b64decode_strict(payload, key=key)
+    if len(raw) > 3 and raw[:3] == GZIP_MAGIC:
+        return gunzip_bounded(raw, key=key, limit=limit)
+    if raw[:2] == GZIP_MAGIC[:2]:
+        raise HelmRecordError("payload is not valid gzip (unsupported compression method)", key=key)
+    return raw
+
+
+def wrap(data: bytes) -> str:
+    """gzip at best compression as Helm does, with a zero mtime so equal input gives equal output."""
+    return base64.b64encode(gzip.compress(data, compresslevel=9, mtime=0)).decode("ascii")

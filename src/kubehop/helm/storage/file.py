@@ -1,0 +1,174 @@
+"""File storage: a `kubectl get secrets,configmaps -o yaml`-style List holding Helm 2 and/or Helm 3 records.
+
+Writes rewrite the whole file atomically (temporary file, fsync, rename) with mode 0600, under an
+exclusive lock, after checking that the record being replaced is still what the caller read.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kubehop.errors import ConflictError, HelmRecordError, RecordNotFoundError, StorageError
+from kubehop.helm.records import helm_major_of, object_for, read_object, record_from_object, release_labels
+from kubehop.helm.release import DEFAULT_TILLER_NAMESPACE, BadRecord, Release, StoredRecord
+from kubehop.helm.storage.base import Query
+
+
+def load_items(path: Path) -> list[dict[str, Any]]:
+    """The objects of a List (or a single object, or a multi-document YAML stream) in `path`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot read ({exc})") from exc
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except yaml.YAMLError as exc:
+        raise StorageError(f"{path}: not YAML ({exc})") from exc
+    items: list[dict[str, Any]] = []
+    for doc in docs:
+        if not isinstance(doc, dict):
+            raise StorageError(f"{path}: expected a List of Secrets/ConfigMaps, found {type(doc).__name__}")
+        if isinstance(doc.get("items"), list):
+            items.extend(i for i in doc["items"] if isinstance(i, dict))
+        else:
+            items.append(doc)
+    return items
+
+
+def dump_items(items: list[dict[str, Any]]) -> str:
+    return yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {}},
+                          sort_keys=False, default_flow_style=False, width=1 << 20)
+
+
+def write_private_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` via a 0600 temporary file in the same directory, fsync, then rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(path.parent or ".", os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def _identity(obj: Mapping[str, Any]) -> tuple[str, str, str]:
+    meta = obj.get("metadata") or {}
+    return (str(obj.get("kind") or ""), str(meta.get("namespace") or ""), str(meta.get("name") or ""))
+
+
+class FileStorage:
+    def __init__(self, path: str | Path, *, tiller_namespace: str = DEFAULT_TILLER_NAMESPACE) -> None:
+        self._path = Path(path)
+        self._tiller_namespace = tiller_namespace
+
+    @property
+    def name(self) -> str:
+        return f"file:{self._path}"
+
+    @property
+    def helm_major(self) -> None:
+        return None
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def list(self, query: Query) -> Iterator[StoredRecord | BadRecord]:
+        for item in load_items(self._path):
+            record = read_object(item, self.name)
+            if isinstance(record, BadRecord):
+                yield record
+                continue
+            if query.name and record.name != query.name:
+                continue
+            if query.status and record.status != query.status:
+                continue
+            if query.namespace and record.helm_major == 3 and record.namespace != query.namespace:
+                continue
+            yield record
+
+    def get(self, namespace: str, key: str) -> StoredRecord:
+        for item in load_items(self._path):
+            _, item_ns, item_name = _identity(item)
+            if item_name == key and item_ns == namespace:
+                return record_from_object(item, self.name)
+        raise RecordNotFoundError(f"{self.name}: {namespace}/{key} not found")
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[builtins.list[dict[str, Any]]]:
+        lock_path = self._path.with_name(f".{self._path.name}.lock")
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield load_items(self._path)
+        finally:
+            os.close(fd)
+
+    def _kind_for(self, items: builtins.list[dict[str, Any]], release: Release) -> str:
+        for item in items:
+            record_labels = (item.get("metadata") or {}).get("labels") or {}
+            if helm_major_of(record_labels) == release.helm_major:
+                return str(item.get("kind") or "Secret")
+        return "ConfigMap" if release.helm_major == 2 else "Secret"
+
+    def create(self, release: Release, *, labels: Mapping[str, str] = {}) -> StoredRecord:
+        with self._locked() as items:
+            namespace = self._tiller_namespace if release.helm_major == 2 else (release.namespace or "default")
+            obj = object_for(release, kind=self._kind_for(items, release), namespace=namespace,
+                             labels=release_labels(release, now=int(time.time()), created=True, extra=labels))
+            if any(_identity(i)[1:] == _identity(obj)[1:] for i in items):
+                raise ConflictError(f"{self.name}: {namespace}/{release.key} already exists")
+            items.append(obj)
+            write_private_atomically(self._path, dump_items(items))
+        return record_from_object(obj, self.name)
+
+    def _replace(self, expected: StoredRecord, new: dict[str, Any] | None) -> None:
+        with self._locked() as items:
+            for index, item in enumerate(items):
+                if _identity(item)[1:] != (expected.namespace, expected.key):
+                    continue
+                try:
+                    current = record_from_object(item, self.name)
+                except HelmRecordError:
+                    current = None
+                if current is None or (current.payload, dict(current.labels)) != (
+                        expected.payload, dict(expected.labels)):
+                    raise ConflictError(f"{self.name}: {expected.namespace}/{expected.key} changed since it was read")
+                if new is None:
+                    del items[index]
+                else:
+                    items[index] = new
+                write_private_atomically(self._path, dump_items(items))
+                return
+        raise RecordNotFoundError(f"{self.name}: {expected.namespace}/{expected.key} not found")
+
+    def update(self, release: Release, expected: StoredRecord) -> StoredRecord:
+        obj = object_for(release, kind=expected.kind or "Secret", namespace=expected.namespace,
+                         labels=release_labels(release, now=int(time.time()), created=False, extra=expected.labels))
+        self._replace(expected, obj)
+        return record_from_object(obj, self.name)
+
+    def delete(self, expected: StoredRecord) -> None:
+        self._replace(expected, None)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import base64
+import gzip
+
+import pytest
+
+from kubehop.errors import HelmRecordError
+from kubehop.helm.codec import decode_body
+from kubehop.helm.payload import gunzip_bounded, unwrap, wrap
+
+
+def test_wrap_is_deterministic_gzip_level_9() -> None:
+    assert wrap(b"{}") == wrap(b"{}")
+    raw = base64.b64decode(wrap(b"{}"))
+    assert raw[:3] == b"\x1f\x8b\x08" and raw[8] == 2  # XFL=2: best compression, as Helm writes
+
+
+def test_unwrap_accepts_uncompressed_payload_like_helm() -> None:
+    assert unwrap(base64.b64encode(b'{"a":1}').decode(), key="k") == b'{"a":1}'
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ("not base64 !!", "is not base64"),
+        (base64.b64encode(b"\x1f\x8b\x08garbage-garbage").decode(), "is not valid gzip"),
+        (base64.b64encode(gzip.compress(b'{"name":"x","version":1}')[:-12]).decode(), "truncated"),
+        (wrap(b"\xff\xfe not json"), "is not JSON"),
+        (wrap(b"[1, 2]"), "unknown release format"),
+        (wrap(b'{"kind": "Secret"}'), "unknown release format"),
+    ],
+)
+def test_bad_helm3_payload_names_the_key(payload: str, message: str) -> None:
+    with pytest.raises(HelmRecordError, match=message) as caught:
+        decode_body(payload, 3, key="default/sh.helm.release.v1.demo.v1")
+    assert caught.value.key == "default/sh.helm.release.v1.demo.v1"
+    assert str(caught.value).startswith("default/sh.helm.release.v1.demo.v1: ")
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        (wrap(b'{"name": "demo"}'), "payload is JSON"),
+        (wrap(b"\x0a\xff"), "not a protobuf"),
+        (wrap(b"\x38\x01"), "no release name"),
+    ],
+)
+def test_bad_helm2_payload_names_the_key(payload: str, message: str) -> None:
+    with pytest.raises(HelmRecordError, match=message):
+        decode_body(payload, 2, key="kube-system/demo.v1")
+
+
+def test_unknown_format_version() -> None:
+    with pytest.raises(HelmRecordError, match="unknown Helm record format version 4"):
+        decode_body(wrap(b"{}"), 4, key="k")
+
+
+def test_gzip_bomb_is_refused_without_inflating_it() -> None:
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024))
+    assert len(bomb) < 100_000
+    with pytest.raises(HelmRecordError, match="inflates to more than 1048576 bytes"):
+        gunzip_bounded(bomb, key="k", limit=1024 * 1024)
+
+
+def test_multi_member_gzip_is_read_whole() -> None:
+    data = gzip.compress(b'{"name":"a",') + gzip.compress(b'"version":1}')
+    assert gunzip_bounded(data, key="k") == b'{"name":"a","version":1}'
