@@ -1,0 +1,7 @@
+"""API lifecycle knowledge: which apiVersion/kind is deprecated or removed in which Kubernetes version."""
+
+from __future__ import annotations
+
+from kubehop.lifecycle.data import ApiStatus, Lifecycle, LifecycleEntry
+
+__all__ = ["ApiStatus", "Lifecycle", "LifecycleEntry"]

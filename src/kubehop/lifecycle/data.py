@@ -1,0 +1,218 @@
+"""Load the lifecycle data file (package data plus user files) into frozen entries and answer queries."""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from kubehop.errors import DataFileError, UsageError
+from kubehop.model import GroupVersionKind, KubeVersion
+
+OLDEST_SUPPORTED = KubeVersion(1, 8)
+DATA_FILE = "api_lifecycle.yaml"
+_REQUIRED = ("apiVersion", "kind", "source")
+_VERSION_KEYS = ("deprecatedIn", "removedIn", "replacementAvailableIn")
+_KNOWN_KEYS = frozenset(
+    (*_REQUIRED, *_VERSION_KEYS, "resource", "replacement", "replacementKind", "decision", "note")
+)
+
+
+class ApiStatus(enum.Enum):
+    """What a Kubernetes version does with an apiVersion/kind."""
+
+    SERVED = "served"
+    DEPRECATED = "deprecated"
+    REMOVED = "removed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class LifecycleEntry:
+    """One row of lifecycle data: a group/version/kind and when it was deprecated and removed."""
+
+    api_version: str
+    kind: str
+    resource: str
+    deprecated_in: KubeVersion | None
+    removed_in: KubeVersion | None
+    replacement_api_version: str | None
+    replacement_kind: str
+    replacement_available_in: KubeVersion | None
+    source: str
+    note: str = ""
+    decision: str = ""
+    origin: str = DATA_FILE
+
+    @property
+    def gvk(self) -> GroupVersionKind:
+        return GroupVersionKind.from_api_version(self.api_version, self.kind)
+
+    @property
+    def group(self) -> str:
+        return self.gvk.group
+
+    @property
+    def version(self) -> str:
+        return self.gvk.version
+
+    @property
+    def replacement_gvk(self) -> GroupVersionKind | None:
+        if not self.replacement_api_version:
+            return None
+        return GroupVersionKind.from_api_version(self.replacement_api_version, self.replacement_kind)
+
+    @property
+    def replacement_label(self) -> str:
+        """`apps/v1`, or `batch/v1 CronJob` when the kind changes; empty when there is none."""
+        if not self.replacement_api_version:
+            return ""
+        if self.replacement_kind != self.kind:
+            return f"{self.replacement_api_version} {self.replacement_kind}"
+        return self.replacement_api_version
+
+    def status_at(self, target: KubeVersion) -> ApiStatus:
+        if self.removed_in is not None and target >= self.removed_in:
+            return ApiStatus.REMOVED
+        if self.deprecated_in is not None and target >= self.deprecated_in:
+            return ApiStatus.DEPRECATED
+        return ApiStatus.SERVED
+
+
+class Lifecycle:
+    """The lifecycle table: the shipped rows plus any user rows, indexed for fast lookups."""
+
+    def __init__(self, entries: Sequence[LifecycleEntry]) -> None:
+        self.entries: tuple[LifecycleEntry, ...] = tuple(entries)
+        self._by_key: dict[tuple[str, str], LifecycleEntry] = {}
+        self._by_resource: dict[tuple[str, str, str], LifecycleEntry] = {}
+        for entry in self.entries:
+            key = (entry.api_version, entry.kind)
+            if key in self._by_key:
+                first = self._by_key[key]
+                raise DataFileError(
+                    f"duplicate lifecycle row {entry.api_version} {entry.kind} "
+                    f"(in {first.origin} and {entry.origin})"
+                )
+            self._by_key[key] = entry
+            if entry.resource:
+                self._by_resource.setdefault((entry.group, entry.version, entry.resource), entry)
+        self.api_versions: frozenset[str] = frozenset(e.api_version for e in self.entries)
+        known = [v for e in self.entries for v in (e.deprecated_in, e.removed_in, e.replacement_available_in)]
+        self.newest_known: KubeVersion = max((v for v in known if v is not None), default=OLDEST_SUPPORTED)
+
+    @classmethod
+    def load(cls, extra_files: Iterable[str | Path] = ()) -> Lifecycle:
+        entries = list(_default_entries())
+        for path in extra_files:
+            entries.extend(_load_file(Path(path)))
+        return cls(entries)
+
+    @classmethod
+    def default(cls) -> Lifecycle:
+        return _default_lifecycle()
+
+    def lookup(self, api_version: str, kind: str) -> LifecycleEntry | None:
+        return self._by_key.get((api_version, kind))
+
+    def lookup_resource(self, group: str, version: str, resource: str) -> LifecycleEntry | None:
+        return self._by_resource.get((group, version, resource))
+
+    def resources_in_group(self, group: str) -> Iterable[LifecycleEntry]:
+        return (e for e in self.entries if e.group == group)
+
+    def status(self, api_version: str, kind: str, target: KubeVersion) -> ApiStatus:
+        entry = self.lookup(api_version, kind)
+        if entry is None:
+            return ApiStatus.UNKNOWN
+        return entry.status_at(target)
+
+    def check_target(self, target: KubeVersion) -> None:
+        if target.major != 1 or target < OLDEST_SUPPORTED:
+            raise UsageError(f"target {target} is older than {OLDEST_SUPPORTED}, the oldest version kubehop knows")
+        if target > self.newest_known:
+            raise UsageError(
+                f"target {target} is newer than {self.newest_known}, the newest version the lifecycle data "
+                "knows: kubehop cannot tell what it removes (update kubehop or add rows with --lifecycle)"
+            )
+
+    def parse_target(self, text: str) -> KubeVersion:
+        target = KubeVersion.parse(text)
+        self.check_target(target)
+        return target
+
+
+@functools.cache
+def _default_entries() -> tuple[LifecycleEntry, ...]:
+    text = resources.files("kubehop.data").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    return tuple(_parse(text, DATA_FILE))
+
+
+@functools.cache
+def _default_lifecycle() -> Lifecycle:
+    return Lifecycle(_default_entries())
+
+
+def _load_file(path: Path) -> list[LifecycleEntry]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError(f"{path}: cannot read lifecycle file: {exc.strerror}") from exc
+    return _parse(text, str(path))
+
+
+def _parse(text: str, origin: str) -> list[LifecycleEntry]:
+    import yaml
+
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError as exc:
+        raise DataFileError(f"{origin}: not valid YAML: {exc}") from exc
+    rows = data.get("apis") if isinstance(data, Mapping) else data
+    if not isinstance(rows, list):
+        raise DataFileError(f"{origin}: expected a mapping with an `apis` list of rows")
+    return [_entry(row, origin, index) for index, row in enumerate(rows, start=1)]
+
+
+def _entry(row: Any, origin: str, index: int) -> LifecycleEntry:
+    where = f"{origin}: row {index}"
+    if not isinstance(row, Mapping):
+        raise DataFileError(f"{where}: expected a mapping")
+    unknown = set(row) - _KNOWN_KEYS
+    if unknown:
+        raise DataFileError(f"{where}: unknown keys {', '.join(sorted(map(str, unknown)))}")
+    for key in _REQUIRED:
+        if not isinstance(row.get(key), str) or not row[key].strip():
+            raise DataFileError(f"{where}: `{key}` is required and must be a non-empty string")
+    versions: dict[str, KubeVersion | None] = {}
+    for key in _VERSION_KEYS:
+        value = row.get(key)
+        if value is None or value == "":
+            versions[key] = None
+            continue
+        try:
+            versions[key] = KubeVersion.parse(str(value))
+        except UsageError as exc:
+            raise DataFileError(f"{where}: `{key}`: {exc}") from exc
+    if versions["deprecatedIn"] is None and versions["removedIn"] is None:
+        raise DataFileError(f"{where}: a row needs deprecatedIn or removedIn")
+    kind = row["kind"].strip()
+    replacement = row.get("replacement") or None
+    return LifecycleEntry(
+        api_version=row["apiVersion"].strip(),
+        kind=kind,
+        resource=str(row.get("resource") or ""),
+        deprecated_in=versions["deprecatedIn"],
+        removed_in=versions["removedIn"],
+        replacement_api_version=str(replacement).strip() if replacement else None,
+        replacement_kind=str(row.get("replacementKind") or kind),
+        replacement_available_in=versions["replacementAvailableIn"],
+        source=row["source"].strip(),
+        note=str(row.get("note") or ""),
+        decision=str(row.get("decision") or ""),
+        origin=origin,
+    )

@@ -1,0 +1,160 @@
+"""Parse documents fully into plain mappings, with lines, List expansion and bounded alias expansion."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import yaml
+
+from kubehop.errors import ManifestError
+from kubehop.manifests.split import Chunk, iter_chunks, strip_bom
+from kubehop.model import Document, Location
+
+MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+MAX_EXPANDED_NODES = 1_000_000
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """A document that could not be read; it becomes a `parse-error` finding."""
+
+    location: Location
+    message: str
+
+
+def decode_text(data: bytes, path: str) -> str:
+    """Decode manifest bytes (UTF-8, with or without BOM; UTF-16 with BOM); binary input is refused."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ManifestError(f"{path}: not valid UTF-16 text") from exc
+    if b"\x00" in data[:8192]:
+        raise ManifestError(f"{path}: binary file, skipped")
+    try:
+        return strip_bom(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ManifestError(f"{path}: not UTF-8 text (binary?), skipped") from exc
+
+
+def read_documents(
+    data: str | bytes, path: str = "-", base: Location | None = None
+) -> Iterator[Document | ParseProblem]:
+    """Every Kubernetes object in a YAML/JSON stream, in order; unreadable documents as ParseProblems."""
+    text = decode_text(data, path) if isinstance(data, bytes) else strip_bom(data)
+    origin = base or Location(path=path)
+    for chunk in iter_chunks(text):
+        yield from parse_chunk(chunk, origin)
+
+
+def parse_chunk(chunk: Chunk, origin: Location, chart_lines: bool = False) -> list[Document | ParseProblem]:
+    """Parse one chunk. With chart_lines, lines count from a rendered template's `# Source:` header."""
+    if chunk.is_empty:
+        return []
+    here = replace(origin, template=chunk.template or origin.template, line=chunk.source_line if chart_lines else 0)
+    if len(chunk.text) > MAX_DOCUMENT_BYTES:
+        return [
+            ParseProblem(
+                replace(here, line=_line(chunk, here)),
+                f"document of {len(chunk.text)} bytes is larger than the {MAX_DOCUMENT_BYTES} byte limit",
+            )
+        ]
+    stripped = chunk.text.lstrip()
+    if stripped.startswith(("{", "[")):
+        try:
+            return _documents(json.loads(chunk.text), None, chunk, here)
+        except json.JSONDecodeError:
+            pass  # flow-style YAML is not JSON: let the YAML parser read it (and report its errors)
+    loader = _Loader(chunk.text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return []
+        if "&" in chunk.text and _expanded_size(node) > MAX_EXPANDED_NODES:
+            return [ParseProblem(replace(here, line=_line(chunk, here)), "alias expansion too large (YAML bomb?)")]
+        obj = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = chunk.line + mark.line if mark is not None else chunk.content_line()
+        # libyaml marks an unclosed construct at the end of the stream: point at the last content line.
+        line = _relative(min(line, chunk.line + chunk.text.rstrip().count("\n")), here)
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or "invalid YAML"
+        return [ParseProblem(replace(here, line=line), problem)]
+    except yaml.YAMLError as exc:
+        return [ParseProblem(replace(here, line=_line(chunk, here)), str(exc))]
+    finally:
+        loader.dispose()
+    return _documents(obj, node, chunk, here)
+
+
+def _line(chunk: Chunk, here: Location) -> int:
+    return _relative(chunk.content_line(), here)
+
+
+def _relative(line: int, here: Location) -> int:
+    # `here.line` holds the line the numbering starts after (0 for files, the `# Source:` line for charts).
+    return line - (here.line or 0)
+
+
+def _documents(obj: Any, node: yaml.Node | None, chunk: Chunk, here: Location) -> list[Document | ParseProblem]:
+    if not isinstance(obj, Mapping):
+        return []
+    line = _relative(chunk.line + _key_line(node, "apiVersion"), here) if node else _line(chunk, here)
+    kind = obj.get("kind")
+    items = obj.get("items")
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
+        item_nodes = _value_node(node, "items")
+        out: list[Document | ParseProblem] = []
+        for index, item in enumerate(items):
+            if not isinstance(item, Mapping) or "kind" not in item:
+                continue
+            item_line = line
+            if isinstance(item_nodes, yaml.SequenceNode) and index < len(item_nodes.value):
+                item_line = _relative(chunk.line + item_nodes.value[index].start_mark.line, here)
+            out.append(Document(item, replace(here, line=item_line)))
+        return out
+    if "apiVersion" not in obj and "kind" not in obj:
+        return []
+    return [Document(obj, replace(here, line=line))]
+
+
+def _value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if getattr(k, "value", None) == key:
+                return v  # type: ignore[no-any-return]
+    return None
+
+
+def _key_line(node: yaml.Node | None, key: str) -> int:
+    if isinstance(node, yaml.MappingNode):
+        for k, _ in node.value:
+            if getattr(k, "value", None) == key:
+                return int(k.start_mark.line)
+    return int(node.start_mark.line) if node is not None else 0
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """Node count with aliases expanded, memoised per node so a bomb is measured, not expanded."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node, depth: int = 0) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if depth > 500:
+            return MAX_EXPANDED_NODES + 1
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
+        sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
+        return sizes[key]
+
+    return size(root)

@@ -1,0 +1,37 @@
+"""deprecated-api: the object's apiVersion/kind still works at the target but is deprecated.
+
+It is removed in a later version (named in the finding when known): move it while both are served.
+
+FAIL at --target 1.19:  apiVersion: networking.k8s.io/v1beta1 / kind: Ingress   (removed in 1.22)
+PASS at --target 1.19:  apiVersion: networking.k8s.io/v1 / kind: Ingress
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kubehop.lifecycle import ApiStatus
+from kubehop.model import Document, Finding, Severity
+from kubehop.rules.context import RuleContext, describe_lifecycle, make_finding
+
+ID = "deprecated-api"
+SEVERITY = Severity.DEPRECATED
+SUMMARY = "apiVersion/kind is deprecated at the target version"
+
+
+def interested(api_version: str, kind: str, ctx: RuleContext) -> bool:
+    return ctx.lifecycle.status(api_version, kind, ctx.target) is ApiStatus.DEPRECATED
+
+
+def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
+    entry = ctx.lifecycle.lookup(doc.api_version, doc.kind)
+    if entry is None or entry.status_at(ctx.target) is not ApiStatus.DEPRECATED:
+        return
+    yield make_finding(
+        doc,
+        ID,
+        SEVERITY,
+        f"{doc.api_version} {doc.kind} is deprecated in {ctx.target}: {describe_lifecycle(entry)}",
+        sub_id=f"{doc.api_version}/{doc.kind}",
+        entry=entry,
+    )

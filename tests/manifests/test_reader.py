@@ -1,0 +1,129 @@
+"""Real-world manifest quirks: each must be read, located and never hide the rest."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubehop.errors import ManifestError
+from kubehop.manifests import ParseProblem, read_documents
+from kubehop.manifests.reader import MAX_EXPANDED_NODES, decode_text
+from kubehop.model import Document
+
+
+def docs(text: str | bytes) -> list[Document | ParseProblem]:
+    return list(read_documents(text, "m.yaml"))
+
+
+def kinds(text: str | bytes) -> list[tuple[str, str, int | None]]:
+    return [(d.api_version, d.kind, d.location.line) for d in docs(text) if isinstance(d, Document)]
+
+
+def test_multi_document_stream_with_lines() -> None:
+    text = "apiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: B\n---\n\n# c\napiVersion: v1\nkind: C\n"
+    assert kinds(text) == [("v1", "A", 1), ("v1", "B", 4), ("v1", "C", 9)]
+
+
+def test_json_document() -> None:
+    assert kinds('{"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p"}}') == [("v1", "Pod", 1)]
+
+
+def test_list_kind_items_are_expanded_with_their_lines() -> None:
+    text = (
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "- apiVersion: apps/v1\n  kind: Deployment\n"
+        "- apiVersion: v1\n  kind: Service\n"
+    )
+    assert kinds(text) == [("apps/v1", "Deployment", 4), ("v1", "Service", 6)]
+
+
+def test_json_list_kind() -> None:
+    text = '{"apiVersion": "v1", "kind": "SecretList", "items": [{"apiVersion": "v1", "kind": "Secret"}]}'
+    assert [(a, k) for a, k, _ in kinds(text)] == [("v1", "Secret")]
+
+
+@pytest.mark.parametrize("quoted", ['"extensions/v1beta1"', "'extensions/v1beta1'"])
+def test_quoted_api_version(quoted: str) -> None:
+    assert kinds(f"apiVersion: {quoted}\nkind: Ingress\n")[0][:2] == ("extensions/v1beta1", "Ingress")
+
+
+def test_trailing_spaces_are_ignored() -> None:
+    assert kinds("apiVersion: apps/v1   \nkind: Deployment  \n")[0][:2] == ("apps/v1", "Deployment")
+
+
+def test_crlf_line_endings() -> None:
+    text = "apiVersion: v1\r\nkind: A\r\n---\r\napiVersion: v1\r\nkind: B\r\n"
+    assert kinds(text) == [("v1", "A", 1), ("v1", "B", 4)]
+
+
+def test_byte_order_mark() -> None:
+    assert kinds("\ufeffapiVersion: v1\nkind: A\n".encode()) == [("v1", "A", 1)]
+    assert kinds("\ufeffapiVersion: v1\nkind: A\n") == [("v1", "A", 1)]
+
+
+def test_utf16_with_bom() -> None:
+    assert kinds("apiVersion: v1\nkind: A\n".encode("utf-16")) == [("v1", "A", 1)]
+
+
+def test_kind_before_api_version_points_at_api_version_line() -> None:
+    assert kinds("kind: Deployment\napiVersion: extensions/v1beta1\n") == [("extensions/v1beta1", "Deployment", 2)]
+
+
+def test_comment_only_documents_are_skipped() -> None:
+    assert kinds("# nothing here\n---\n# still nothing\n---\napiVersion: v1\nkind: A\n") == [("v1", "A", 5)]
+
+
+def test_helm_source_header_names_the_template() -> None:
+    text = "---\n# Source: web/templates/a.yaml\napiVersion: v1\nkind: A\n---\n# Source: web/templates/b.yaml\napiVersion: v1\nkind: B\n"
+    found = [d for d in docs(text) if isinstance(d, Document)]
+    assert [d.location.template for d in found] == ["web/templates/a.yaml", "web/templates/b.yaml"]
+
+
+def test_parse_error_has_line_and_does_not_hide_the_rest() -> None:
+    text = "apiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: B\nmetadata:\n  name: [unclosed\n---\napiVersion: v1\nkind: C\n"
+    result = docs(text)
+    problems = [d for d in result if isinstance(d, ParseProblem)]
+    assert len(problems) == 1 and problems[0].location.line is not None and problems[0].location.line >= 7
+    assert [d.kind for d in result if isinstance(d, Document)] == ["A", "C"]
+
+
+def test_tab_indentation_is_a_parse_problem() -> None:
+    result = docs("apiVersion: v1\nkind: A\nmetadata:\n\tname: x\n")
+    assert isinstance(result[0], ParseProblem)
+
+
+def test_alias_bomb_is_bounded() -> None:
+    lines = ["apiVersion: v1", "kind: ConfigMap", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]"
+              for i in range(1, 9)]
+    result = docs("\n".join(lines) + "\n")
+    assert isinstance(result[0], ParseProblem) and "alias" in result[0].message
+    assert 10**9 > MAX_EXPANDED_NODES
+
+
+def test_small_aliases_are_fine() -> None:
+    assert kinds("apiVersion: v1\nkind: A\nx: &a {b: 1}\ny: *a\n") == [("v1", "A", 1)]
+
+
+def test_huge_document_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kubehop.manifests.reader as reader
+
+    monkeypatch.setattr(reader, "MAX_DOCUMENT_BYTES", 100)
+    result = docs("apiVersion: v1\nkind: ConfigMap\ndata:\n  x: " + "y" * 200 + "\n")
+    assert isinstance(result[0], ParseProblem) and "limit" in result[0].message
+
+
+def test_binary_input_is_refused_with_the_path() -> None:
+    with pytest.raises(ManifestError, match="m.bin: binary"):
+        decode_text(b"\x89PNG\r\n\x1a\n\x00\x00", "m.bin")
+
+
+def test_non_object_documents_are_ignored() -> None:
+    assert kinds("- a\n- b\n---\njust a string\n---\nfoo: bar\n") == []
+
+
+def test_document_marker_with_content_on_the_same_line() -> None:
+    assert [k for _, k, _ in kinds('--- {"apiVersion": "v1", "kind": "A"}\n--- \napiVersion: v1\nkind: B\n')] == ["A", "B"]
+
+
+def test_document_end_marker() -> None:
+    assert [k for _, k, _ in kinds("apiVersion: v1\nkind: A\n...\n---\napiVersion: v1\nkind: B\n")] == ["A", "B"]
