@@ -15,6 +15,8 @@ from kubehop.model import ExitCode
 # Each module exports add_parser(subparsers) and run(args) -> int.
 COMMAND_MODULES: tuple[str, ...] = (
     "scan",
+    "etcd",
+    "releases",
 )
 
 log = logging.getLogger("kubehop")

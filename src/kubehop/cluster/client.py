@@ -43,3 +43,20 @@ def server_version(client: Any) -> KubeVersion:
     except (ApiException, HTTPError, OSError) as exc:
         raise ClusterError(f"cannot read the server version: {exc}") from exc
     return KubeVersion.parse(str(info.git_version))
+
+
+def context_namespace(kubeconfig: str | None = None, context: str | None = None) -> str | None:
+    """The namespace set on the kubeconfig context, if any (Helm's default namespace after $HELM_NAMESPACE)."""
+    from kubernetes import config
+    from kubernetes.config.config_exception import ConfigException
+
+    path = (kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")).split(os.pathsep)[0]
+    if not os.path.exists(path):
+        return None
+    try:
+        contexts, current = config.list_kube_config_contexts(config_file=path)  # type: ignore[no-untyped-call]
+    except (ConfigException, OSError, TypeError, ValueError):
+        return None
+    chosen = next((c for c in contexts if c.get("name") == context), None) if context else current
+    namespace = ((chosen or {}).get("context") or {}).get("namespace")
+    return str(namespace) if namespace else None

@@ -1,0 +1,109 @@
+"""Releases in a store: decode records one at a time, summarise them, and scan every revision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+from kubehop.errors import HelmRecordError
+from kubehop.helm.codec import decode_body
+from kubehop.helm.release import BadRecord, StoredRecord, StoredRelease
+from kubehop.helm.storage.base import Query, ReleaseStorage
+from kubehop.model import Finding, Location, Severity
+from kubehop.scan import Scanner
+
+BAD_RECORD_RULE = "parse-error"
+
+
+def decode_record(record: StoredRecord) -> StoredRelease | BadRecord:
+    where = f"{record.namespace}/{record.key}" if record.namespace else record.key
+    try:
+        release = decode_body(record.payload, record.helm_major, key=where)
+    except HelmRecordError as exc:
+        return BadRecord(storage=record.storage, key=record.key, namespace=record.namespace, error=str(exc),
+                         raw=record.raw)
+    return StoredRelease(record=record, release=release)
+
+
+def iter_releases(
+    storage: ReleaseStorage, query: Query, *, release_namespace: str | None = None
+) -> Iterator[StoredRelease | BadRecord]:
+    """Decoded revisions, streamed; unreadable records come back as BadRecords, never stop the stream.
+
+    `release_namespace` filters on the release's own namespace, which for Tiller records (all kept
+    in the Tiller namespace) is only known after decoding.
+    """
+    for item in storage.list(query):
+        decoded = decode_record(item) if isinstance(item, StoredRecord) else item
+        if (isinstance(decoded, StoredRelease) and release_namespace
+                and decoded.release.namespace != release_namespace):
+            continue
+        yield decoded
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    """One row of `kubehop releases list`."""
+
+    name: str
+    namespace: str
+    revision: int
+    status: str
+    chart: str
+    app_version: str
+    helm_version: int
+    storage: str
+    storage_key: str
+    updated: str
+
+
+def summarise(item: StoredRelease) -> ReleaseSummary:
+    rel, rec = item.release, item.record
+    return ReleaseSummary(
+        name=rel.name, namespace=rel.namespace, revision=rel.version, status=rel.status, chart=rel.chart,
+        app_version=rel.app_version, helm_version=rel.helm_major, storage=rec.storage,
+        storage_key=f"{rec.namespace}/{rec.key}" if rec.namespace else rec.key, updated=rel.last_deployed,
+    )
+
+
+def latest_only(rows: Iterable[ReleaseSummary]) -> list[ReleaseSummary]:
+    """The highest revision of each release (as `helm list` shows), sorted by namespace and name."""
+    latest: dict[tuple[int, str, str], ReleaseSummary] = {}
+    for row in rows:
+        key = (row.helm_version, row.namespace, row.name)
+        if key not in latest or latest[key].revision < row.revision:
+            latest[key] = row
+    return sorted(latest.values(), key=lambda r: (r.namespace, r.name, r.helm_version))
+
+
+def bad_record_finding(bad: BadRecord) -> Finding:
+    return Finding(
+        location=Location(path=f"{bad.storage}:{bad.namespace}/{bad.key}", storage_key=bad.key,
+                          namespace=bad.namespace or None),
+        rule_id=BAD_RECORD_RULE,
+        severity=Severity.ERROR,
+        message=f"unreadable Helm release record, skipped: {bad.error}",
+    )
+
+
+def scan_release(item: StoredRelease, scanner: Scanner) -> Iterator[Finding]:
+    """Scan a revision's manifest and every hook's manifest; findings carry release/revision/status."""
+    rel, rec = item.release, item.record
+    base = Location(
+        path=f"{rec.storage}:{rec.namespace}/{rec.key}" if rec.namespace else f"{rec.storage}:{rec.key}",
+        release=rel.name, namespace=rel.namespace, revision=rel.version, status=rel.status, storage_key=rec.key,
+    )
+    if rel.manifest:
+        yield from scanner.scan_text(rel.manifest, base, chart_lines=True)
+    for hook in rel.hooks:
+        if hook.manifest:
+            hook_base = replace(base, template=hook.path or f"hook {hook.name}")
+            yield from scanner.scan_text(hook.manifest, hook_base, chart_lines=True)
+
+
+def scan_releases(items: Iterable[StoredRelease | BadRecord], scanner: Scanner) -> Iterator[Finding]:
+    for item in items:
+        if isinstance(item, BadRecord):
+            yield bad_record_finding(item)
+        else:
+            yield from scan_release(item, scanner)
