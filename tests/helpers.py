@@ -8,7 +8,7 @@ from pathlib import Path
 from kubehop.lifecycle import Lifecycle
 from kubehop.lifecycle.data import _parse
 from kubehop.model import Finding, KubeVersion, Location
-from kubehop.scan import ScanOptions, Scanner
+from kubehop.scan import Scanner, ScanOptions
 
 DATA = Path(__file__).parent / "data"
 TEST_LIFECYCLE = Lifecycle(_parse((DATA / "lifecycle-test.yaml").read_text(), "lifecycle-test.yaml"))

@@ -17,5 +17,5 @@ def test_marker_must_be_at_column_zero_and_alone() -> None:
 
 def test_source_header_gives_template_and_its_line() -> None:
     text = "---\n# Source: c/templates/x.yaml\napiVersion: v1\n"
-    chunk = [c for c in iter_chunks(text) if not c.is_empty][0]
+    chunk = next(c for c in iter_chunks(text) if not c.is_empty)
     assert chunk.template == "c/templates/x.yaml" and chunk.source_line == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+
 from kubehop.cli.common import add_lifecycle_option, add_output_option, add_target_option, write_report
 
 HELP = "find API versions that the target Kubernetes version removes or deprecates"
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from kubehop.manifests.charts import ChartOptions
     from kubehop.model import KubeVersion
     from kubehop.report import ReportMeta, exit_code_for, render
-    from kubehop.scan import ScanOptions, Scanner
+    from kubehop.scan import Scanner, ScanOptions
     from kubehop.scan_paths import scan_paths
 
     lifecycle = Lifecycle.load(args.lifecycle) if args.lifecycle else Lifecycle.default()

@@ -51,6 +51,7 @@ def render_chart(chart: str | Path, options: ChartOptions = ChartOptions()) -> s
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ManifestError(f"{chart}: helm template failed: {exc}") from exc
     if done.returncode != 0:
-        message = done.stderr.strip().splitlines()
-        raise ManifestError(f"{chart}: helm template failed: {message[-1] if message else 'exit ' + str(done.returncode)}")
+        lines = done.stderr.strip().splitlines()
+        reason = lines[-1] if lines else f"exit {done.returncode}"
+        raise ManifestError(f"{chart}: helm template failed: {reason}")
     return done.stdout

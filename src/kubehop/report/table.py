@@ -15,11 +15,15 @@ COLUMNS: tuple[Column, ...] = (
     ("NAME", lambda f: f.name),
     ("API VERSION", lambda f: f.api_version),
     ("RULE", lambda f: f.rule_id),
-    ("REPLACEMENT", lambda f: f.replacement + (f" ({f.replacement_available_in}+)" if f.replacement_available_in else "")),
+    ("REPLACEMENT", lambda f: _replacement(f)),
     ("DEPRECATED", lambda f: f.deprecated_in),
     ("REMOVED", lambda f: f.removed_in),
 )
 _API_RULES = ("removed-api", "deprecated-api")
+
+
+def _replacement(f: Finding) -> str:
+    return f.replacement + (f" ({f.replacement_available_in}+)" if f.replacement_available_in else "")
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -30,7 +30,7 @@ class Rule(Protocol):
 
 REGISTRY: Mapping[str, Rule] = MappingProxyType(
     {
-        module.ID: module  # type: ignore[misc]
+        module.ID: module
         for module in (removed_api, deprecated_api, missing_selector, deprecated_api_group_in_rbac, parse_error)
     }
 )

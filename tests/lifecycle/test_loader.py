@@ -1,0 +1,90 @@
+"""Loading lifecycle data: the shipped file, user rows, and every way a data file can be wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kubehop.errors import DataFileError, UsageError
+from kubehop.lifecycle import ApiStatus, Lifecycle
+from kubehop.model import KubeVersion
+
+ROOT = Path(__file__).resolve().parents[2]
+CERT_MANAGER_ROW = """version: 1
+apis:
+  - apiVersion: certmanager.k8s.io/v1alpha1
+    kind: Certificate
+    resource: certificates
+    deprecatedIn: "1.16"
+    removedIn: "1.20"
+    replacement: cert-manager.io/v1
+    replacementAvailableIn: "1.16"
+    source: "cert-manager upgrade notes (test row)"
+"""
+
+
+def test_shipped_data_answers_the_seed_story() -> None:
+    lc = Lifecycle.default()
+    assert lc.status("extensions/v1beta1", "DaemonSet", KubeVersion(1, 19)) is ApiStatus.REMOVED
+    assert lc.status("apps/v1beta1", "StatefulSet", KubeVersion(1, 15)) is ApiStatus.DEPRECATED
+    assert lc.status("apps/v1", "DaemonSet", KubeVersion(1, 19)) is ApiStatus.UNKNOWN
+    entry = lc.lookup("extensions/v1beta1", "Ingress")
+    assert entry is not None and entry.removed_in == KubeVersion(1, 22)
+    assert lc.newest_known >= KubeVersion(1, 32)
+
+
+def test_user_rows_are_added(tmp_path: Path) -> None:
+    extra = tmp_path / "cm.yaml"
+    extra.write_text(CERT_MANAGER_ROW)
+    lc = Lifecycle.load([extra])
+    assert lc.status("certmanager.k8s.io/v1alpha1", "Certificate", KubeVersion(1, 20)) is ApiStatus.REMOVED
+    assert lc.lookup("certmanager.k8s.io/v1alpha1", "Certificate").origin == str(extra)  # type: ignore[union-attr]
+
+
+def test_shipped_example_user_file_loads() -> None:
+    examples = sorted((ROOT / "examples" / "lifecycle").glob("*.yaml"))
+    assert examples
+    Lifecycle.load(examples)
+
+
+def test_duplicate_rows_are_an_error(tmp_path: Path) -> None:
+    extra = tmp_path / "dup.yaml"
+    extra.write_text(CERT_MANAGER_ROW.replace("certmanager.k8s.io/v1alpha1", "extensions/v1beta1").replace(
+        "kind: Certificate", "kind: Ingress"))
+    with pytest.raises(DataFileError, match="duplicate lifecycle row extensions/v1beta1 Ingress"):
+        Lifecycle.load([extra])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("apis: [", "not valid YAML"),
+        ("apis: {}", "`apis` list"),
+        ("apis:\n  - kind: X\n    source: s\n    removedIn: '1.9'\n", "apiVersion"),
+        ("apis:\n  - apiVersion: a/v1\n    kind: X\n    removedIn: '1.9'\n", "source"),
+        ("apis:\n  - apiVersion: a/v1\n    kind: X\n    source: s\n", "deprecatedIn or removedIn"),
+        ("apis:\n  - apiVersion: a/v1\n    kind: X\n    source: s\n    removedIn: soon\n", "removedIn"),
+        ("apis:\n  - apiVersion: a/v1\n    kind: X\n    source: s\n    removedIn: '1.9'\n    typo: 1\n", "unknown keys typo"),
+    ],
+)
+def test_bad_files_name_the_file_and_row(tmp_path: Path, text: str, message: str) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    with pytest.raises(DataFileError, match=message) as info:
+        Lifecycle.load([bad])
+    assert str(bad) in str(info.value)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DataFileError, match="cannot read"):
+        Lifecycle.load([tmp_path / "none.yaml"])
+
+
+def test_target_bounds() -> None:
+    lc = Lifecycle.default()
+    with pytest.raises(UsageError, match=r"older than 1\.8"):
+        lc.parse_target("1.7")
+    with pytest.raises(UsageError, match="newer than"):
+        lc.parse_target(f"1.{lc.newest_known.minor + 1}")
+    assert lc.parse_target(f"v{lc.newest_known}.4") == lc.newest_known
