@@ -15,6 +15,7 @@ from kubehop.model import ExitCode
 # Each module exports add_parser(subparsers) and run(args) -> int.
 COMMAND_MODULES: tuple[str, ...] = (
     "scan",
+    "convert",
     "etcd",
     "releases",
 )

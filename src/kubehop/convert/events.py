@@ -1,0 +1,41 @@
+"""Event: events.k8s.io/v1beta1 -> v1. Same field names; v1 create validation is stricter
+(eventTime required, type Normal|Warning, deprecated* fields must be unset).
+Source: api-conversions-and-immutable-fields.md §2.13."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from kubehop.convert.common import decision
+from kubehop.convert.model import (
+    ConversionResult,
+    ConvertContext,
+    Converter,
+    Edge,
+    Note,
+    fresh,
+    gvk,
+    with_api,
+)
+
+_DEPRECATED = ("deprecatedSource", "deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount")
+
+
+def _to_v1(obj: Mapping[str, Any], ctx: ConvertContext) -> ConversionResult:
+    """events.k8s.io/v1beta1 Event -> v1; flags what a v1 create refuses."""
+    out = with_api(fresh(obj), gvk("events.k8s.io/v1", "Event"))
+    notes: list[Note] = []
+    if not out.get("eventTime"):
+        notes.append(decision("eventTime is required when an Event is created through events.k8s.io/v1"))
+    if out.get("type") not in (None, "Normal", "Warning"):
+        notes.append(decision(f"type {out.get('type')} is refused by v1: use Normal or Warning"))
+    present = [f for f in _DEPRECATED if out.get(f) is not None]
+    if present:
+        notes.append(decision(f"{', '.join(present)} must be unset when created through v1"))
+    return ConversionResult(out, tuple(notes))
+
+
+CONVERTERS: dict[Edge, Converter] = {
+    (gvk("events.k8s.io/v1beta1", "Event"), gvk("events.k8s.io/v1", "Event")): _to_v1,
+}

@@ -1,0 +1,141 @@
+"""Convert a whole multi-document manifest: match on parsed documents, rewrite only the documents
+that change, drop documents whose API is gone without a replacement."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kubehop.convert.documents import RawDocument, is_object, split_documents
+from kubehop.convert.engine import TargetConversion
+from kubehop.convert.live import LiveIndex, find_live
+from kubehop.convert.model import Note, describe
+from kubehop.convert.rewrite import render
+from kubehop.convert.serving import Action
+from kubehop.model import KubeVersion
+
+
+@dataclass(frozen=True)
+class ManifestChange:
+    """What happened to one object of the manifest (only objects with something to say are listed)."""
+
+    index: int  # document number in the stream, from 0
+    line: int
+    action: Action
+    api_version: str
+    kind: str
+    name: str
+    namespace: str
+    to_api_version: str = ""
+    to_kind: str = ""
+    notes: tuple[Note, ...] = ()
+    error: str = ""
+    obj: Mapping[str, Any] | None = None  # the resulting object (None when removed)
+
+    @property
+    def changed(self) -> bool:
+        return self.action in (Action.CONVERT, Action.REMOVE) and not self.error
+
+
+@dataclass(frozen=True)
+class ManifestConversion:
+    text: str
+    changes: tuple[ManifestChange, ...]
+    notes: tuple[Note, ...]
+
+    @property
+    def changed(self) -> bool:
+        return any(c.changed for c in self.changes)
+
+
+def _convert_one(obj: Mapping[str, Any], target: KubeVersion, live: LiveIndex | None) -> TargetConversion:
+    from kubehop.convert import convert_for_target
+
+    return convert_for_target(obj, target, live=find_live(live, obj))
+
+
+def _convert_list(obj: Mapping[str, Any], target: KubeVersion, live: LiveIndex | None) -> TargetConversion:
+    """A `kind: List` document: convert its items, drop removed ones."""
+    items: list[Any] = []
+    notes: list[Note] = []
+    changed = False
+    for item in obj.get("items") or ():
+        if not is_object(item):
+            items.append(item)
+            continue
+        result = _convert_one(item, target, live)
+        notes += [Note(n.kind, f"{describe(item)}: {n.message}") for n in result.notes]
+        changed = changed or result.changed
+        if result.obj is not None:
+            items.append(result.obj)
+    if not changed:
+        return TargetConversion(Action.KEEP, obj, tuple(notes))
+    return TargetConversion(Action.CONVERT, {**obj, "items": items}, tuple(notes))
+
+
+def _change(doc: RawDocument, obj: Mapping[str, Any], result: TargetConversion) -> ManifestChange:
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
+    assert isinstance(meta, Mapping)
+    to = result.obj or {}
+    return ManifestChange(
+        index=doc.index,
+        line=doc.content_line,
+        action=result.action,
+        api_version=str(obj.get("apiVersion")),
+        kind=str(obj.get("kind")),
+        name=str(meta.get("name") or ""),
+        namespace=str(meta.get("namespace") or ""),
+        to_api_version=str(to.get("apiVersion") or ""),
+        to_kind=str(to.get("kind") or ""),
+        notes=result.notes,
+        error=result.error,
+        obj=result.obj,
+    )
+
+
+def convert_manifest(
+    text: str, target: KubeVersion, live: LiveIndex | None = None, *, path: str = "<manifest>"
+) -> ManifestConversion:
+    """Convert every object of a YAML/JSON stream to what `target` serves.
+
+    Untouched documents keep their exact text; converted ones are re-rendered from their own text
+    (comments and key order kept where the keys survive); removed ones disappear with a note.
+    Raises ManifestError when a document is not valid YAML (nothing is converted then).
+    """
+    docs = split_documents(text)
+    parsed = [(doc, doc.parse(path)) for doc in docs]
+    pieces: list[str] = []
+    changes: list[ManifestChange] = []
+    notes: list[Note] = []
+    for doc, obj in parsed:
+        if not is_object(obj):
+            pieces.append(doc.text)
+            continue
+        if str(obj.get("kind")).endswith("List") and isinstance(obj.get("items"), list):
+            result = _convert_list(obj, target, live)
+        else:
+            result = _convert_one(obj, target, live)
+        if result.action is Action.KEEP and not result.notes:
+            pieces.append(doc.text)
+            continue
+        change = _change(doc, obj, result)
+        changes.append(change)
+        notes += [Note(n.kind, f"{describe(obj)}: {n.message}") for n in result.notes]
+        if not change.changed:
+            pieces.append(doc.text)
+        elif result.obj is not None:
+            pieces.append(render(doc, result.obj))
+    return ManifestConversion(_join(pieces, text), tuple(changes), tuple(notes))
+
+
+def _join(pieces: list[str], original: str) -> str:
+    """Join documents; a removed first document must not leave the next one glued to nothing."""
+    out = ""
+    for piece in pieces:
+        if out and not out.endswith("\n"):
+            out += "\n"
+        out += piece
+    if original.startswith("\ufeff") and not out.startswith("\ufeff"):
+        out = "\ufeff" + out
+    return out

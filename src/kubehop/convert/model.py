@@ -1,0 +1,100 @@
+"""Value types of the converters: notes, results and the context a converter may read."""
+
+from __future__ import annotations
+
+import copy
+import enum
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kubehop.model import GroupVersionKind
+
+
+class NoteKind(enum.Enum):
+    """What a note asks of the reader."""
+
+    DECISION = "decision"  # a human must decide; the output may still need editing
+    BEHAVIOUR = "behaviour"  # defaults or semantics differ between the versions
+    DROPPED = "dropped"  # a field (or the whole object) was dropped
+    INFO = "info"  # nothing to do; said for the record
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, order=True)
+class Note:
+    """One remark about a conversion; `message` names the field it is about."""
+
+    kind: NoteKind
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.kind.value}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ConversionResult:
+    """A converted object (a fresh plain dict) and what a human should know about it."""
+
+    obj: dict[str, Any]
+    notes: tuple[Note, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConvertContext:
+    """What a converter may read besides the object: the live object of the same kind/namespace/name."""
+
+    live: Mapping[str, Any] | None = None
+
+
+Converter = Callable[[Mapping[str, Any], ConvertContext], ConversionResult]
+Edge = tuple[GroupVersionKind, GroupVersionKind]
+
+
+def fresh(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep, plain copy a converter may change freely (the input is never touched)."""
+    return plain(copy.deepcopy(obj))  # type: ignore[no-any-return]
+
+
+def plain(value: Any) -> Any:
+    """Turn mapping/sequence subclasses (ruamel's CommentedMap, tuples) into dict/list recursively."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def with_api(obj: dict[str, Any], to: GroupVersionKind) -> dict[str, Any]:
+    """Set apiVersion/kind, keeping them at the front of the mapping."""
+    rest = {k: v for k, v in obj.items() if k not in ("apiVersion", "kind")}
+    return {"apiVersion": to.api_version, "kind": to.kind, **rest}
+
+
+def gvk(api_version: str, kind: str) -> GroupVersionKind:
+    return GroupVersionKind.from_api_version(api_version, kind)
+
+
+def spec_of(obj: dict[str, Any]) -> dict[str, Any]:
+    """The object's spec as a dict (an absent or null spec reads as empty, without being added)."""
+    spec = obj.get("spec")
+    return spec if isinstance(spec, dict) else {}
+
+
+def mapping_at(obj: Mapping[str, Any], *path: str) -> Mapping[str, Any] | None:
+    cur: Any = obj
+    for key in path:
+        if not isinstance(cur, Mapping):
+            return None
+        cur = cur.get(key)
+    return cur if isinstance(cur, Mapping) else None
+
+
+def describe(obj: Mapping[str, Any]) -> str:
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
+    assert isinstance(meta, Mapping)
+    name = meta.get("name") or meta.get("generateName") or "?"
+    ns = meta.get("namespace")
+    return f"{obj.get('kind', '?')} {ns + '/' if ns else ''}{name}"

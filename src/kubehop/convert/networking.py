@@ -1,0 +1,15 @@
+"""networking.k8s.io IPAddress and ServiceCIDR v1alpha1 -> v1beta1 -> v1 (same fields; OpenAPI
+1.31-1.33). ClusterCIDR has no replacement."""
+
+from __future__ import annotations
+
+from kubehop.convert.common import renamed
+from kubehop.convert.model import Converter, Edge, gvk
+
+_G = "networking.k8s.io"
+
+CONVERTERS: dict[Edge, Converter] = {
+    (gvk(f"{_G}/{old}", kind), gvk(f"{_G}/{new}", kind)): renamed(f"{_G}/{new}", kind)
+    for kind in ("IPAddress", "ServiceCIDR")
+    for old, new in (("v1alpha1", "v1beta1"), ("v1beta1", "v1"))
+}

@@ -1,0 +1,13 @@
+"""NetworkPolicy: extensions/v1beta1 -> networking.k8s.io/v1. Identical schema
+(api-conversions-and-immutable-fields.md §2.3)."""
+
+from __future__ import annotations
+
+from kubehop.convert.common import renamed
+from kubehop.convert.model import Converter, Edge, gvk
+
+CONVERTERS: dict[Edge, Converter] = {
+    (gvk("extensions/v1beta1", "NetworkPolicy"), gvk("networking.k8s.io/v1", "NetworkPolicy")): renamed(
+        "networking.k8s.io/v1", "NetworkPolicy"
+    ),
+}

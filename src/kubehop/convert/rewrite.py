@@ -1,0 +1,94 @@
+"""Write a converted object back into its document's text: ruamel.yaml round-trip on that
+document only, so comments, key order and flow/quote styles of unchanged parts survive."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from kubehop.convert.documents import RawDocument
+
+
+def _indent_style(body: str) -> tuple[int, int]:
+    """(sequence indent, dash offset): kubectl style `key:\\n- a` or indented `key:\\n  - a`."""
+    lines = body.splitlines()
+    for prev, line in itertools.pairwise(lines):
+        match = re.match(r"^( *)\S.*:\s*$", prev)
+        dash = re.match(r"^( *)- ", line)
+        if match and dash:
+            return (2, 0) if len(dash.group(1)) == len(match.group(1)) else (4, 2)
+    return (2, 0)
+
+
+def _to_ruamel(value: Any) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if isinstance(value, Mapping):
+        out = CommentedMap()
+        for k, v in value.items():
+            out[k] = _to_ruamel(v)
+        return out
+    if isinstance(value, list):
+        return CommentedSeq(_to_ruamel(v) for v in value)
+    return value
+
+
+def _same_scalar(old: Any, new: Any) -> bool:
+    return (type(new) is not bool and old == new and isinstance(old, type(new))) or (old is new)
+
+
+def sync(old: Any, new: Any) -> Any:
+    """Make `old` (ruamel node) equal to `new` (plain data), reusing old nodes where they survive."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if isinstance(old, CommentedMap) and isinstance(new, Mapping):
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        for position, (key, value) in enumerate(new.items()):
+            if key in old:
+                old[key] = sync(old[key], value)
+            else:
+                old.insert(position, key, _to_ruamel(value))
+        if list(old) != list(new):
+            for key in new:
+                old.move_to_end(key)
+        return old
+    if isinstance(old, list) and isinstance(new, list) and hasattr(old, "ca"):
+        for i, value in enumerate(new):
+            if i < len(old):
+                old[i] = sync(old[i], value)
+            else:
+                old.append(_to_ruamel(value))
+        del old[len(new) :]
+        return old
+    if _same_scalar(old, new):
+        return old
+    return _to_ruamel(new)
+
+
+def render(doc: RawDocument, new: Mapping[str, Any]) -> str:
+    """The document's text with its object replaced by `new`."""
+    from ruamel.yaml import YAML
+
+    body = doc.body
+    crlf = "\r\n" in body
+    bom = body.startswith("\ufeff")
+    source = body.lstrip("\ufeff").replace("\r\n", "\n")
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    sequence, offset = _indent_style(source)
+    yaml.indent(mapping=2, sequence=sequence, offset=offset)
+    tree = yaml.load(source)
+    tree = sync(tree, new) if tree is not None else _to_ruamel(new)
+    buffer = io.StringIO()
+    yaml.dump(tree, buffer)
+    text = buffer.getvalue()
+    if not source.endswith("\n"):
+        text = text.rstrip("\n")
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    return doc.marker + ("\ufeff" if bom else "") + text
