@@ -1,0 +1,164 @@
+"""`kubehop etcd backup`: health and quorum first, then `etcdctl snapshot save`, verify, sidecar.
+
+The snapshot lands under a temporary name, is verified (SHA-256 trailer, full bbolt walk) and only
+then renamed to OUT (mode 0600); an existing OUT is never overwritten. The sidecar OUT.meta.json
+records what a later restore needs to know: versions, revision, members, checksum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kubehop.errors import EtcdError, UsageError
+from kubehop.etcd.bbolt import BoltFile
+from kubehop.etcd.status import snapshot_status
+from kubehop.etcd.tools import Connection, EtcdTool, etcdctl_json, run_tool
+from kubehop.etcd.verify import verify_snapshot
+
+SIDECAR_SUFFIX = ".meta.json"
+
+
+@dataclass(frozen=True)
+class MemberHealth:
+    endpoint: str
+    healthy: bool
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class ClusterState:
+    members: tuple[dict[str, Any], ...]
+    health: tuple[MemberHealth, ...]
+    server_version: str
+    revision: int
+    leader: int
+
+    @property
+    def quorum(self) -> bool:
+        healthy = sum(1 for h in self.health if h.healthy)
+        return healthy > len(self.members) // 2 if self.members else healthy > 0
+
+    @property
+    def all_healthy(self) -> bool:
+        return bool(self.health) and all(h.healthy for h in self.health)
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: str
+    sidecar: str
+    endpoint: str
+    size: int
+    sha256: str
+    revision: int
+    hash: int
+    total_keys: int
+    server_version: str
+    etcdctl_version: str
+    members: tuple[str, ...]
+    warnings: tuple[str, ...] = field(default=())
+
+
+def cluster_state(etcdctl: EtcdTool, conn: Connection) -> ClusterState:
+    """Member list, per-member health (every member's client URL) and endpoint status."""
+    listing = etcdctl_json(etcdctl, conn, ["member", "list"])
+    members = tuple(listing.get("members", [])) if isinstance(listing, dict) else ()
+    urls = [u for m in members for u in m.get("clientURLs", [])[:1]] or list(conn.endpoints)
+    health: list[MemberHealth] = []
+    for url in urls:
+        quick = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, "5s")
+        answer = etcdctl_json(etcdctl, quick, ["endpoint", "health"], endpoints=[url], check=False)
+        entry = answer[0] if isinstance(answer, list) and answer else {}
+        health.append(MemberHealth(url, bool(entry.get("health")), str(entry.get("error", ""))))
+    healthy_urls = [h.endpoint for h in health if h.healthy]
+    version, revision, leader = "", 0, 0
+    if healthy_urls:
+        status = etcdctl_json(etcdctl, conn, ["endpoint", "status"], endpoints=healthy_urls[:1])
+        first = (status[0] if isinstance(status, list) and status else {}).get("Status", {})
+        version = str(first.get("version", ""))
+        revision = int(first.get("header", {}).get("revision", 0))
+        leader = int(first.get("leader", 0))
+    return ClusterState(members, tuple(health), version, revision, leader)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, mode 0600 from the start."""
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def take_backup(etcdctl: EtcdTool, conn: Connection, out: Path, force: bool = False) -> BackupResult:
+    if out.exists():
+        raise UsageError(f"{out}: already exists; kubehop never overwrites a backup (choose another name)")
+    if not out.parent.is_dir():
+        raise UsageError(f"{out.parent}: no such directory")
+    state = cluster_state(etcdctl, conn)
+    warnings: list[str] = []
+    unhealthy = [f"{h.endpoint} ({h.error or 'unhealthy'})" for h in state.health if not h.healthy]
+    if not state.quorum:
+        message = f"cluster has no quorum: unhealthy members {', '.join(unhealthy)}"
+        if not force:
+            raise EtcdError(message + " (use --force to try a snapshot anyway)")
+        warnings.append(message)
+    elif unhealthy:
+        message = f"unhealthy members: {', '.join(unhealthy)}"
+        if not force:
+            raise EtcdError(message + " (use --force to back up from a healthy member anyway)")
+        warnings.append(message)
+    healthy = [h.endpoint for h in state.health if h.healthy]
+    endpoint = next((e for e in conn.endpoints if e in healthy), healthy[0] if healthy else conn.endpoints[0])
+    tmp = out.with_name(f".{out.name}.kubehop-part")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".part")):
+        leftover.unlink(missing_ok=True)
+    try:
+        run_tool(etcdctl, [*conn.flags([endpoint]), "snapshot", "save", str(tmp)], timeout=3600)
+        os.chmod(tmp, 0o600)
+        verified = verify_snapshot(tmp)
+        with BoltFile(tmp) as bolt:
+            status = snapshot_status(bolt)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        if out.exists():
+            raise UsageError(f"{out}: appeared while the snapshot was taken; not overwriting it")
+        os.rename(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    sidecar = out.with_name(out.name + SIDECAR_SUFFIX)
+    result = BackupResult(
+        str(out), str(sidecar), endpoint, verified.file_size, verified.sha256, status.revision, status.hash,
+        status.total_keys, state.server_version, etcdctl.version,
+        tuple(str(m.get("name", "")) for m in state.members), tuple(warnings),
+    )
+    record = {
+        "kubehopBackup": 1,
+        "createdAt": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        **{k: v for k, v in asdict(result).items() if k not in ("sidecar", "warnings")},
+        "hashHex": f"{status.hash:x}",
+        "members": [
+            {"id": f"{int(m.get('ID', 0)):x}", "name": m.get("name", ""), "peerURLs": m.get("peerURLs", []),
+             "clientURLs": m.get("clientURLs", [])}
+            for m in state.members
+        ],
+        "health": [asdict(h) for h in state.health],
+        "warnings": warnings,
+    }
+    _write_private(sidecar, json.dumps(record, indent=2) + "\n")
+    return result
+
+
+def read_sidecar(snapshot: Path) -> dict[str, Any] | None:
+    sidecar = snapshot.with_name(snapshot.name + SIDECAR_SUFFIX)
+    if not sidecar.is_file():
+        return None
+    data = json.loads(sidecar.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else None

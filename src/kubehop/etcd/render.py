@@ -1,0 +1,82 @@
+"""Text and JSON renderings of etcd results (names, versions and sizes only: never object contents)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from kubehop.etcd.diff import DiffReport, ExportResult
+from kubehop.etcd.inspect import InspectReport
+from kubehop.etcd.status import humanize_bytes
+from kubehop.etcd.verify import VerifyResult
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[str(c) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines) + "\n"
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=False) + "\n"
+
+
+def render_verify(result: VerifyResult, fmt: str) -> str:
+    if fmt == "json":
+        return dumps({"ok": True, **asdict(result)})
+    trailer = "SHA-256 trailer matches" if result.has_trailer else "no SHA-256 trailer (raw db copy)"
+    return (f"{result.path}: OK: {trailer} ({result.sha256}); {result.pages} pages, {result.buckets} buckets, "
+            f"{result.entries} entries, revision {result.revision}, {humanize_bytes(result.file_size)}\n")
+
+
+def render_inspect(report: InspectReport, fmt: str, list_all: bool) -> str:
+    if fmt == "json":
+        return dumps({"snapshot": report.path, "target": report.target, "liveKeys": report.live_keys,
+                      "otherKeys": report.other_keys, "groups": [asdict(g) for g in report.groups],
+                      "objects": [asdict(o) for o in report.objects]})
+    objects = sum(g.count for g in report.groups)
+    out = [f"{report.path}: {objects} Kubernetes objects, {report.other_keys} other keys"
+           + (f"; target {report.target}" if report.target else "") + "\n\n"]
+    out.append(table(["RESOURCE", "NAMESPACE", "STORED AS", "KIND", "ENCODING", "COUNT", "SIZE", "AT TARGET"],
+                     [(g.resource, g.namespace or "-", g.api_version or "?", g.kind or "?", g.encoding, g.count,
+                       humanize_bytes(g.size), g.status or "-") for g in report.groups]))
+    shown = report.objects if list_all else report.flagged
+    if shown:
+        title = "Objects" if list_all else f"Objects stored at an apiVersion {report.target} does not serve " \
+            "(rewrite them before the upgrade, e.g. with a storage version migration)"
+        out.append(f"\n{title}:\n")
+        out.append(table(["RESOURCE", "NAMESPACE", "NAME", "STORED AS", "KIND", "ENCODING", "SIZE", "AT TARGET"],
+                         [(o.resource, o.namespace or "-", o.name, o.api_version or "?", o.kind or "?", o.encoding,
+                           o.size, o.status or "-") for o in shown]))
+    return "".join(out)
+
+
+_VERB = {"added": "deleted by the restore (created after OLD)",
+         "deleted": "recreated by the restore (deleted after OLD)",
+         "changed": "reverted by the restore (changed after OLD)"}
+
+
+def render_diff(report: DiffReport, export: ExportResult | None, fmt: str) -> str:
+    if fmt == "json":
+        data: dict[str, Any] = {"old": report.old, "new": report.new, "unchanged": report.unchanged,
+                                "changes": [asdict(c) for c in report.changes]}
+        if export is not None:
+            data["exported"] = list(export.written)
+            data["notExported"] = [{"key": k, "reason": r} for k, r in export.skipped]
+        return dumps(data)
+    out = [f"Restoring {report.old} over {report.new}: {report.count('changed')} reverted, "
+           f"{report.count('added')} deleted, {report.count('deleted')} recreated, {report.unchanged} unchanged\n"]
+    if report.changes:
+        out.append("\n")
+        out.append(table(["RESOURCE", "NAMESPACE", "NAME", "KIND", "EFFECT OF RESTORE", "OLD REV", "NEW REV"],
+                         [(c.resource, c.namespace or "-", c.name, c.kind or "?", _VERB[c.change],
+                           c.old_revision or "-", c.new_revision or "-") for c in report.changes]))
+    if export is not None:
+        out.append(f"\nExported {len(export.written)} manifests (mode 0600) to re-apply after the restore:\n")
+        out += [f"  {path}\n" for path in export.written]
+        out += [f"  not exported: {key}: {reason}\n" for key, reason in export.skipped]
+    return "".join(out)

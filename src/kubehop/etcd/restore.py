@@ -1,0 +1,150 @@
+"""`kubehop etcd restore`: run the restore plan for the members on this host, then prove it worked.
+
+Order (nothing is deleted, every step can be re-run): verify the snapshot; restore every local member
+into `<data dir>.kubehop-new`; check each restored keyspace hash equals the snapshot's; only then move
+each old data dir aside to `<data dir>.kubehop-old-<stamp>` and the new one into place; finally wait
+for the members to answer and compare their live `hashkv` with the snapshot's.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import socket
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from kubehop.errors import EtcdError, UsageError
+from kubehop.etcd.bbolt import BoltFile
+from kubehop.etcd.mvcc import KeyspaceHash, hash_kv
+from kubehop.etcd.plan import NEW_SUFFIX, OLD_SUFFIX, ClusterSpec, MemberSpec, restore_argv
+from kubehop.etcd.tools import Connection, EtcdTool, etcdctl_json, run_tool
+from kubehop.etcd.verify import verify_snapshot
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class MemberRestore:
+    name: str
+    data_dir: str
+    moved_aside: tuple[str, ...]  # where the previous data went (empty when there was none)
+    keyspace_hash: int
+
+
+@dataclass(frozen=True)
+class LiveCheck:
+    endpoint: str
+    healthy: bool
+    hash: int
+    revision: int
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    snapshot: str
+    expected: KeyspaceHash
+    members: tuple[MemberRestore, ...]
+    live: tuple[LiveCheck, ...] = ()
+
+    @property
+    def live_ok(self) -> bool:
+        return bool(self.live) and all(c.healthy and c.hash == self.expected.hash for c in self.live)
+
+
+def is_local(member: MemberSpec) -> bool:
+    """A member runs here when its host is this machine's name or its peer URL's address is local."""
+    if member.host:
+        return member.host in (socket.gethostname(), socket.getfqdn(), "localhost")
+    host = urlparse(member.peer_url).hostname or ""
+    if host in ("localhost", socket.gethostname(), socket.getfqdn()):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if address.is_loopback:
+        return True
+    try:
+        with socket.socket(socket.AF_INET6 if address.version == 6 else socket.AF_INET) as probe:
+            probe.bind((host, 0))
+        return True
+    except OSError:
+        return False
+
+
+def restored_keyspace(data_dir: str) -> KeyspaceHash:
+    with BoltFile(Path(data_dir) / "member" / "snap" / "db") as bolt:
+        return hash_kv(bolt)
+
+
+def restore_local(spec: ClusterSpec, snapshot: Path, tool: EtcdTool, members: Sequence[MemberSpec], stamp: str
+                  ) -> RestoreResult:
+    verify_snapshot(snapshot)
+    with BoltFile(snapshot) as bolt:
+        expected = hash_kv(bolt)
+    if not members:
+        raise UsageError("no member of this cluster runs on this host (use --only NAME to choose members)")
+    for m in members:
+        for leftover in filter(None, (m.data_dir + NEW_SUFFIX, m.wal_dir + NEW_SUFFIX if m.wal_dir else "")):
+            if os.path.exists(leftover):  # from an interrupted run: keep it, out of the way
+                os.rename(leftover, f"{leftover}-interrupted-{stamp}")
+    restored: list[tuple[MemberSpec, int]] = []
+    for m in members:
+        Path(m.data_dir).parent.mkdir(parents=True, exist_ok=True)
+        run_tool(tool, restore_argv(spec, m, str(snapshot))[1:], timeout=3600)
+        got = restored_keyspace(m.data_dir + NEW_SUFFIX)
+        if got.hash != expected.hash and not spec.bump_revision:
+            raise EtcdError(f"member {m.name}: restored keyspace hash {got.hash} differs from the snapshot's "
+                            f"{expected.hash}; the old data was left in place")
+        restored.append((m, got.hash))
+    done: list[MemberRestore] = []
+    for m, digest in restored:
+        moved: list[str] = []
+        for directory in filter(None, (m.data_dir, m.wal_dir)):
+            if os.path.exists(directory):
+                aside = f"{directory}{OLD_SUFFIX}-{stamp}"
+                os.rename(directory, aside)
+                moved.append(aside)
+            os.rename(directory + NEW_SUFFIX, directory)
+        done.append(MemberRestore(m.name, m.data_dir, tuple(moved), digest))
+        log.info("restored member %s into %s", m.name, m.data_dir)
+    return RestoreResult(str(snapshot), expected, tuple(done))
+
+
+def check_live(etcdctl: EtcdTool, conn: Connection, expected: KeyspaceHash, timeout: float,
+               sleep: Callable[[float], None] = time.sleep) -> tuple[LiveCheck, ...]:
+    """Wait until every endpoint is healthy, then compare each member's hashkv at the snapshot's revision."""
+    deadline = time.monotonic() + timeout
+    quick = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, "5s")
+    while True:
+        answer = etcdctl_json(etcdctl, quick, ["endpoint", "health"], check=False)
+        entries = answer if isinstance(answer, list) else []
+        healthy = {str(e.get("endpoint")) for e in entries if e.get("health")}
+        if all(e in healthy for e in conn.endpoints):
+            break
+        if time.monotonic() > deadline:
+            missing = [e for e in conn.endpoints if e not in healthy]
+            raise EtcdError(f"restored members not healthy after {timeout:.0f}s: {', '.join(missing)}")
+        sleep(1)
+    checks = []
+    for endpoint in conn.endpoints:
+        answer = etcdctl_json(etcdctl, conn, ["endpoint", "hashkv", f"--rev={expected.revision}"],
+                              endpoints=[endpoint])
+        entry = answer[0] if isinstance(answer, list) and answer else {}
+        hashkv = entry.get("HashKV", {})
+        checks.append(LiveCheck(endpoint, True, int(hashkv.get("hash", -1)),
+                                int(hashkv.get("header", {}).get("revision", 0))))
+    return tuple(checks)
+
+
+def run_restore_tool(spec: ClusterSpec, etcdutl: EtcdTool | None, etcdctl: EtcdTool | None) -> EtcdTool:
+    tool = etcdutl if spec.uses_etcdutl else etcdctl
+    if tool is None:
+        raise UsageError(f"etcd {spec.etcd_version} restores with {'etcdutl' if spec.uses_etcdutl else 'etcdctl'}, "
+                         "which was not found")
+    return tool
