@@ -6,4 +6,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.tools",
     "tests.fixtures.kube_api",
     "tests.fixtures.postgres",
+    "tests.fixtures.etcd",
 ]
