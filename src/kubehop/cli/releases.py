@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
@@ -16,8 +16,6 @@ HELP = "list and scan Helm 2 and Helm 3 release records (every revision)"
 STORAGE_HELP = ("secret | configmap | sql | tiller-configmap | tiller-secret | file:PATH "
                 "(default: $HELM_DRIVER as Helm reads it, else secret)")
 LIST_FORMATS = ("table", "json", "yaml")
-
-log = logging.getLogger(__name__)
 
 
 def _add_storage_options(parser: argparse.ArgumentParser) -> None:
@@ -85,8 +83,7 @@ def _stream(args: argparse.Namespace, bad: list[str]) -> Iterator[Any]:
     try:
         for item in iter_releases(storage, query, release_namespace=namespace):
             if isinstance(item, BadRecord):
-                log.error("skipped unreadable record %s/%s (%s): %s", item.namespace, item.key, item.storage,
-                          item.error)
+                print(f"kubehop: skipped unreadable record in {item.storage}: {item.error}", file=sys.stderr)
                 bad.append(item.key)
             yield item
     finally:
@@ -133,7 +130,7 @@ def run_scan(args: argparse.Namespace) -> int:
     from kubehop.lifecycle import Lifecycle
     from kubehop.model import ExitCode
     from kubehop.report import ReportMeta, exit_code_for, render
-    from kubehop.scan import ScanOptions, Scanner
+    from kubehop.scan import Scanner, ScanOptions
 
     lifecycle = Lifecycle.load(args.lifecycle) if args.lifecycle else Lifecycle.default()
     target = lifecycle.parse_target(args.target)

@@ -40,7 +40,9 @@ def server_version(client: Any) -> KubeVersion:
 
     try:
         info = k8s.VersionApi(client).get_code()
-    except (ApiException, HTTPError, OSError) as exc:
+    except ApiException as exc:
+        raise ClusterError(f"cannot read the server version: API answered {exc.status} {exc.reason}") from exc
+    except (HTTPError, OSError) as exc:
         raise ClusterError(f"cannot read the server version: {exc}") from exc
     return KubeVersion.parse(str(info.git_version))
 

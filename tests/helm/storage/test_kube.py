@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from kubehop.errors import ConflictError, RecordNotFoundError
+from kubehop.errors import ConflictError, HelmRecordError, RecordNotFoundError
 from kubehop.helm.codec import decode_body, evolve
 from kubehop.helm.codec_v2 import release_from_proto
 from kubehop.helm.release import BadRecord, StoredRecord
@@ -114,6 +114,6 @@ def test_undecodable_object_is_reported_not_fatal(kube_api: KubeApi) -> None:
     client.CoreV1Api(kube_api.api_client()).create_namespaced_secret(ns, bad)
     found = list(storage.list(Query(namespace=ns)))
     assert [type(r).__name__ for r in found] == ["StoredRecord", "StoredRecord"]
-    problem = [r for r in found if isinstance(r, StoredRecord) and r.version == 2][0]
-    with pytest.raises(Exception, match="sh.helm.release.v1.demo.v2: payload is not base64"):
+    problem = next(r for r in found if isinstance(r, StoredRecord) and r.version == 2)
+    with pytest.raises(HelmRecordError, match=r"sh\.helm\.release\.v1\.demo\.v2: payload is not base64"):
         decode_body(problem.payload, 3, key=problem.key)

@@ -172,3 +172,15 @@ class FileStorage:
 
     def delete(self, expected: StoredRecord) -> None:
         self._replace(expected, None)
+
+    def put_raw(self, raw: Mapping[str, Any]) -> StoredRecord:
+        """Write a stored object back exactly as a backup holds it (replacing or adding it); for restores."""
+        obj = dict(raw)
+        with self._locked() as items:
+            index = next((i for i, item in enumerate(items) if _identity(item)[1:] == _identity(obj)[1:]), None)
+            if index is None:
+                items.append(obj)
+            else:
+                items[index] = obj
+            write_private_atomically(self._path, dump_items(items))
+        return record_from_object(obj, self.name)

@@ -148,3 +148,23 @@ class KubeStorage:
         preconditions = client.V1Preconditions(resource_version=expected.resource_version)
         self._request("delete_namespaced_{}", expected.key, expected.namespace,
                       body=client.V1DeleteOptions(preconditions=preconditions))
+
+    def put_raw(self, raw: Mapping[str, Any]) -> StoredRecord:
+        """Write a stored object back with the labels, type and data a backup holds; for restores.
+
+        Server-set metadata (resourceVersion, uid, timestamps) cannot be restored and is dropped.
+        """
+        server_set = ("resourceVersion", "uid", "creationTimestamp", "managedFields", "generation", "selfLink")
+        metadata = {k: v for k, v in (raw.get("metadata") or {}).items() if k not in server_set}
+        body = {**raw, "metadata": metadata, "kind": self._kind, "apiVersion": "v1"}
+        namespace, key = str(metadata.get("namespace") or ""), str(metadata.get("name") or "")
+        try:
+            current = self._request("read_namespaced_{}", key, namespace)
+        except RecordNotFoundError:
+            written = self._request("create_namespaced_{}", namespace, body)
+        else:
+            metadata["resourceVersion"] = (current.get("metadata") or {}).get("resourceVersion")
+            written = self._request("replace_namespaced_{}", key, namespace, body)
+        written.setdefault("kind", self._kind)
+        written.setdefault("apiVersion", "v1")
+        return record_from_object(written, self.name)

@@ -159,3 +159,24 @@ class SqlStorage:
                             (expected.key, expected.namespace))
         except self._errors as exc:
             raise StorageError(f"sql: deleting {expected.namespace}/{expected.key} failed ({exc})") from exc
+
+    def put_raw(self, raw: Mapping[str, Any]) -> StoredRecord:
+        """Write a row back exactly as a backup holds it (every column and custom label); for restores."""
+        key, namespace = str(raw["key"]), str(raw["namespace"])
+        try:
+            with self._conn.transaction(), self._conn.cursor() as cur:
+                cur.execute("DELETE FROM releases_v1 WHERE key = %s AND namespace = %s", (key, namespace))
+                cur.execute("DELETE FROM custom_labels_v1 WHERE releasekey = %s AND releasenamespace = %s",
+                            (key, namespace))
+                cur.execute(
+                    "INSERT INTO releases_v1 (key, type, body, name, namespace, version, status, owner, createdat, "
+                    "modifiedat) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (key, raw["type"], raw["body"], raw["name"], namespace, raw["version"], raw["status"],
+                     raw["owner"], raw["createdat"], raw["modifiedat"]),
+                )
+                for label, value in (raw.get("custom_labels") or {}).items():
+                    cur.execute("INSERT INTO custom_labels_v1 (releasekey, releasenamespace, key, value) "
+                                "VALUES (%s, %s, %s, %s)", (key, namespace, label, value))
+        except self._errors as exc:
+            raise StorageError(f"sql: restoring {namespace}/{key} failed ({exc})") from exc
+        return self.get(namespace, key)
