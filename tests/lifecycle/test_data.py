@@ -19,7 +19,7 @@ OLDEST = (1, 8)
 NEWEST = (1, 37)
 REQUIRED = ("apiVersion", "kind", "resource", "deprecatedIn", "removedIn", "replacement",
             "replacementAvailableIn", "source")
-OPTIONAL = ("replacementKind", "decision", "note")
+OPTIONAL = ("replacementKind", "decision", "note", "interim")
 VERSION_KEYS = ("deprecatedIn", "removedIn", "replacementAvailableIn")
 VERSION_RE = re.compile(r"^1\.(\d+)$")
 API_VERSION_RE = re.compile(r"^(?:[a-z0-9]+(?:[.-][a-z0-9]+)*/)?v\d+(?:(?:alpha|beta)\d+)?$")
@@ -94,6 +94,10 @@ def test_row_has_exactly_the_documented_keys_with_the_right_types(row: dict[str,
     for key in ("source", "decision", "note"):
         if key in row:
             assert isinstance(row[key], str) and row[key].strip(), f"{key} must be a non-empty string"
+    for step in row.get("interim", []):
+        assert set(step) <= {"apiVersion", "kind", "from", "to"} and API_VERSION_RE.match(step["apiVersion"])
+        assert isinstance(step["from"], str) and isinstance(step.get("to", ""), str)
+        assert row["replacementAvailableIn"] is not None, "an interim step only makes sense before the replacement"
 
 
 @pytest.mark.parametrize("row", ROWS, ids=row_id)

@@ -88,3 +88,10 @@ def test_target_bounds() -> None:
     with pytest.raises(UsageError, match="newer than"):
         lc.parse_target(f"1.{lc.newest_known.minor + 1}")
     assert lc.parse_target(f"v{lc.newest_known}.4") == lc.newest_known
+
+
+def test_unquoted_versions_are_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "float.yaml"
+    bad.write_text("apis:\n  - apiVersion: a/v1\n    kind: X\n    source: s\n    removedIn: 1.20\n")
+    with pytest.raises(DataFileError, match="quoted strings"):
+        Lifecycle.load([bad])

@@ -29,3 +29,12 @@ def test_no_replacement_is_said() -> None:
 
 def test_served_api_is_fine() -> None:
     assert scan("apiVersion: apps/v1\nkind: DaemonSet\n", "1.30") == []
+
+
+def test_interim_replacement_when_the_final_one_is_not_served_yet() -> None:
+    text = "apiVersion: flowcontrol.apiserver.k8s.io/v1beta1\nkind: PriorityLevelConfiguration\n"
+    f = scan(text, "1.26", only=["removed-api"])[0]
+    assert (f.replacement, f.replacement_available_in) == ("flowcontrol.apiserver.k8s.io/v1beta2", "1.23")
+    assert "then flowcontrol.apiserver.k8s.io/v1 once on 1.29+" in f.message
+    f = scan(text, "1.29", only=["removed-api"])[0]
+    assert (f.replacement, f.replacement_available_in) == ("flowcontrol.apiserver.k8s.io/v1", "1.29")

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from kubehop.lifecycle.data import ApiStatus, Lifecycle, LifecycleEntry
+from kubehop.lifecycle.data import ApiStatus, Interim, Lifecycle, LifecycleEntry
 
-__all__ = ["ApiStatus", "Lifecycle", "LifecycleEntry"]
+__all__ = ["ApiStatus", "Interim", "Lifecycle", "LifecycleEntry"]

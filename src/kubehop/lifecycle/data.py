@@ -18,7 +18,7 @@ DATA_FILE = "api_lifecycle.yaml"
 _REQUIRED = ("apiVersion", "kind", "source")
 _VERSION_KEYS = ("deprecatedIn", "removedIn", "replacementAvailableIn")
 _KNOWN_KEYS = frozenset(
-    (*_REQUIRED, *_VERSION_KEYS, "resource", "replacement", "replacementKind", "decision", "note")
+    (*_REQUIRED, *_VERSION_KEYS, "resource", "replacement", "replacementKind", "decision", "note", "interim")
 )
 
 
@@ -29,6 +29,19 @@ class ApiStatus(enum.Enum):
     DEPRECATED = "deprecated"
     REMOVED = "removed"
     UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Interim:
+    """A version to move to while the final replacement is not yet served (served_to is the last minor)."""
+
+    api_version: str
+    kind: str
+    served_from: KubeVersion
+    served_to: KubeVersion | None
+
+    def served_at(self, target: KubeVersion) -> bool:
+        return self.served_from <= target and (self.served_to is None or target <= self.served_to)
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,7 @@ class LifecycleEntry:
     note: str = ""
     decision: str = ""
     origin: str = DATA_FILE
+    interim: tuple[Interim, ...] = ()
 
     @property
     def gvk(self) -> GroupVersionKind:
@@ -74,6 +88,18 @@ class LifecycleEntry:
         if self.replacement_kind != self.kind:
             return f"{self.replacement_api_version} {self.replacement_kind}"
         return self.replacement_api_version
+
+    def replacement_at(self, target: KubeVersion) -> tuple[str, str, KubeVersion | None] | None:
+        """(apiVersion, kind, served since) to move to at `target`: the replacement, or an interim one
+        when the replacement is not served yet at the target."""
+        if not self.replacement_api_version:
+            return None
+        available = self.replacement_available_in
+        if available is not None and target < available:
+            for step in self.interim:
+                if step.served_at(target):
+                    return step.api_version, step.kind, step.served_from
+        return self.replacement_api_version, self.replacement_kind, available
 
     def status_at(self, target: KubeVersion) -> ApiStatus:
         if self.removed_in is not None and target >= self.removed_in:
@@ -188,16 +214,7 @@ def _entry(row: Any, origin: str, index: int) -> LifecycleEntry:
     for key in _REQUIRED:
         if not isinstance(row.get(key), str) or not row[key].strip():
             raise DataFileError(f"{where}: `{key}` is required and must be a non-empty string")
-    versions: dict[str, KubeVersion | None] = {}
-    for key in _VERSION_KEYS:
-        value = row.get(key)
-        if value is None or value == "":
-            versions[key] = None
-            continue
-        try:
-            versions[key] = KubeVersion.parse(str(value))
-        except UsageError as exc:
-            raise DataFileError(f"{where}: `{key}`: {exc}") from exc
+    versions = {key: _version(row.get(key), f"{where}: `{key}`") for key in _VERSION_KEYS}
     if versions["deprecatedIn"] is None and versions["removedIn"] is None:
         raise DataFileError(f"{where}: a row needs deprecatedIn or removedIn")
     kind = row["kind"].strip()
@@ -215,4 +232,34 @@ def _entry(row: Any, origin: str, index: int) -> LifecycleEntry:
         note=str(row.get("note") or ""),
         decision=str(row.get("decision") or ""),
         origin=origin,
+        interim=_interim(row.get("interim"), kind, where),
     )
+
+
+def _version(value: Any, where: str) -> KubeVersion | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        # An unquoted 1.20 is the float 1.2 to YAML: refuse it rather than misread it.
+        raise DataFileError(f"{where}: write versions as quoted strings (\"1.20\"), not {value!r}")
+    try:
+        return KubeVersion.parse(value)
+    except UsageError as exc:
+        raise DataFileError(f"{where}: {exc}") from exc
+
+
+def _interim(value: Any, kind: str, where: str) -> tuple[Interim, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise DataFileError(f"{where}: `interim` must be a list")
+    steps = []
+    for step in value:
+        if not isinstance(step, Mapping) or not isinstance(step.get("apiVersion"), str):
+            raise DataFileError(f"{where}: each `interim` step needs an apiVersion")
+        served_from = _version(step.get("from"), f"{where}: interim `from`")
+        if served_from is None:
+            raise DataFileError(f"{where}: each `interim` step needs `from`")
+        steps.append(Interim(step["apiVersion"], str(step.get("kind") or kind), served_from,
+                             _version(step.get("to"), f"{where}: interim `to`")))
+    return tuple(steps)

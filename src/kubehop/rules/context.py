@@ -23,8 +23,15 @@ def make_finding(
     *,
     sub_id: str = "",
     entry: LifecycleEntry | None = None,
+    target: KubeVersion | None = None,
     details: Iterable[tuple[str, str]] = (),
 ) -> Finding:
+    replacement, available = ("", "")
+    if entry is not None:
+        replacement, available = replacement_label(entry, target), str(entry.replacement_available_in or "")
+        step = entry.replacement_at(target) if target is not None else None
+        if step is not None:
+            available = str(step[2] or "")
     return Finding(
         location=doc.location,
         rule_id=rule_id,
@@ -35,15 +42,24 @@ def make_finding(
         kind=doc.kind,
         name=doc.name,
         namespace=doc.namespace,
-        replacement=entry.replacement_label if entry else "",
+        replacement=replacement,
         deprecated_in=str(entry.deprecated_in or "") if entry else "",
         removed_in=str(entry.removed_in or "") if entry else "",
-        replacement_available_in=str(entry.replacement_available_in or "") if entry else "",
+        replacement_available_in=available,
         details=tuple(details),
     )
 
 
-def describe_lifecycle(entry: LifecycleEntry) -> str:
+def replacement_label(entry: LifecycleEntry, target: KubeVersion | None) -> str:
+    """The apiVersion (and kind, when it changes) to move to at the target."""
+    step = entry.replacement_at(target) if target is not None else None
+    if step is None:
+        return entry.replacement_label
+    api_version, kind, _ = step
+    return api_version if kind == entry.kind else f"{api_version} {kind}"
+
+
+def describe_lifecycle(entry: LifecycleEntry, target: KubeVersion) -> str:
     """`deprecated in 1.8, removed in 1.16; use apps/v1 (served since 1.9)`."""
     parts = []
     if entry.deprecated_in:
@@ -51,9 +67,11 @@ def describe_lifecycle(entry: LifecycleEntry) -> str:
     if entry.removed_in:
         parts.append(f"removed in {entry.removed_in}")
     text = ", ".join(parts)
-    if entry.replacement_api_version:
-        since = f" (served since {entry.replacement_available_in})" if entry.replacement_available_in else ""
-        text += f"; use {entry.replacement_label}{since}"
-    else:
-        text += "; no replacement API"
+    step = entry.replacement_at(target)
+    if step is None:
+        return text + "; no replacement API"
+    since = f" (served since {step[2]})" if step[2] else ""
+    text += f"; use {replacement_label(entry, target)}{since}"
+    if step[0] != entry.replacement_api_version:
+        text += f", then {entry.replacement_label} once on {entry.replacement_available_in}+"
     return text

@@ -74,5 +74,6 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
                     f"which {ctx.target} no longer serves (removed in {entry.removed_in}){instead}",
                     sub_id=f"{group}/{resource}",
                     entry=entry,
+                    target=ctx.target,
                     details=(("rule_index", str(index)), ("api_group", group), ("resource", resource)),
                 )

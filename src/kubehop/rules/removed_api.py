@@ -33,7 +33,8 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
         doc,
         ID,
         SEVERITY,
-        f"{doc.api_version} {doc.kind} is not served in {ctx.target}: {describe_lifecycle(entry)}",
+        f"{doc.api_version} {doc.kind} is not served in {ctx.target}: {describe_lifecycle(entry, ctx.target)}",
         sub_id=f"{doc.api_version}/{doc.kind}",
         entry=entry,
+        target=ctx.target,
     )
