@@ -10,9 +10,8 @@ from kubehop.report.common import ReportMeta, summary_line
 Column = tuple[str, Callable[[Finding], str]]
 
 COLUMNS: tuple[Column, ...] = (
-    ("LOCATION", lambda f: str(f.location)),
-    ("KIND", lambda f: f.kind),
-    ("NAME", lambda f: f.name),
+    ("LOCATION", lambda f: _location(f)),
+    ("OBJECT", lambda f: f"{f.kind}/{f.name}" if f.name else f.kind),
     ("API VERSION", lambda f: f.api_version),
     ("RULE", lambda f: f.rule_id),
     ("REPLACEMENT", lambda f: _replacement(f)),
@@ -20,6 +19,14 @@ COLUMNS: tuple[Column, ...] = (
     ("REMOVED", lambda f: f.removed_in),
 )
 _API_RULES = ("removed-api", "deprecated-api")
+
+
+def _location(f: Finding) -> str:
+    """A chart template's own path is shorter and says more than the chart directory."""
+    loc = f.location
+    if loc.template and loc.release is None:
+        return f"{loc.template}:{loc.line}" if loc.line else loc.template
+    return str(loc)
 
 
 def _replacement(f: Finding) -> str:
