@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "convert",
     "etcd",
     "releases",
+    "check",
 )
 
 log = logging.getLogger("kubehop")

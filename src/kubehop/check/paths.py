@@ -1,0 +1,63 @@
+"""Small helpers for reading nested plain mappings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+_MISSING = object()
+
+
+def get_path(obj: Mapping[str, Any] | None, *keys: str) -> Any:
+    """obj[k1][k2]...; None as soon as a step is missing or not a mapping."""
+    current: Any = obj
+    for key in keys:
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(key)
+    return current
+
+
+def has_path(obj: Mapping[str, Any] | None, *keys: str) -> bool:
+    current: Any = obj
+    for key in keys:
+        if not isinstance(current, Mapping) or key not in current:
+            return False
+        current = current[key]
+    return True
+
+
+def diff_paths(old: Any, new: Any, prefix: str = "", limit: int = 5) -> list[tuple[str, str, str]]:
+    """Up to `limit` (path, old, new) leaf differences; list items are named by `name` when they have one."""
+    found: list[tuple[str, str, str]] = []
+    _diff(old, new, prefix, found, limit)
+    return found
+
+
+def _label(index: int, item: Any) -> str:
+    if isinstance(item, Mapping) and "name" in item:
+        return f"[name={item['name']}]"
+    return f"[{index}]"
+
+
+def _diff(old: Any, new: Any, path: str, found: list[tuple[str, str, str]], limit: int) -> None:
+    if len(found) >= limit or old == new:
+        return
+    if isinstance(old, Mapping) and isinstance(new, Mapping):
+        for key in sorted(set(old) | set(new), key=str):
+            _diff(old.get(key), new.get(key), f"{path}.{key}" if path else str(key), found, limit)
+        return
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for index, (a, b) in enumerate(zip(old, new, strict=True)):
+            _diff(a, b, f"{path}{_label(index, b)}", found, limit)
+        return
+    found.append((path, _short(old), _short(new)))
+
+
+def _short(value: Any, width: int = 80) -> str:
+    if value is None:
+        return "(none)"
+    import json
+
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return text if len(text) <= width else text[: width - 3] + "..."
