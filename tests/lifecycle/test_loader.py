@@ -95,3 +95,9 @@ def test_unquoted_versions_are_refused(tmp_path: Path) -> None:
     bad.write_text("apis:\n  - apiVersion: a/v1\n    kind: X\n    source: s\n    removedIn: 1.20\n")
     with pytest.raises(DataFileError, match="quoted strings"):
         Lifecycle.load([bad])
+
+
+def test_user_rows_do_not_extend_the_known_versions(tmp_path: Path) -> None:
+    extra = tmp_path / "future.yaml"
+    extra.write_text(CERT_MANAGER_ROW.replace('removedIn: "1.20"', 'removedIn: "1.60"'))
+    assert Lifecycle.load([extra]).newest_known == Lifecycle.default().newest_known

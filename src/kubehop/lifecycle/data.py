@@ -128,7 +128,9 @@ class Lifecycle:
             if entry.resource:
                 self._by_resource.setdefault((entry.group, entry.version, entry.resource), entry)
         self.api_versions: frozenset[str] = frozenset(e.api_version for e in self.entries)
-        known = [v for e in self.entries for v in (e.deprecated_in, e.removed_in, e.replacement_available_in)]
+        # User rows (CRD versions) say nothing about which Kubernetes versions kubehop knows.
+        shipped = [e for e in self.entries if e.origin == DATA_FILE] or list(self.entries)
+        known = [v for e in shipped for v in (e.deprecated_in, e.removed_in, e.replacement_available_in)]
         self.newest_known: KubeVersion = max((v for v in known if v is not None), default=OLDEST_SUPPORTED)
 
     @classmethod
