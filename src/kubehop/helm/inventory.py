@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from kubehop.errors import HelmRecordError
 from kubehop.helm.codec import decode_body
+from kubehop.helm.manifest_scan import ManifestScanner
 from kubehop.helm.release import BadRecord, StoredRecord, StoredRelease
 from kubehop.helm.storage.base import Query, ReleaseStorage
 from kubehop.model import Finding, Location, Severity
@@ -86,24 +87,26 @@ def bad_record_finding(bad: BadRecord) -> Finding:
     )
 
 
-def scan_release(item: StoredRelease, scanner: Scanner) -> Iterator[Finding]:
+def scan_release(item: StoredRelease, scanner: Scanner | ManifestScanner) -> Iterator[Finding]:
     """Scan a revision's manifest and every hook's manifest; findings carry release/revision/status."""
+    manifests = scanner if isinstance(scanner, ManifestScanner) else ManifestScanner(scanner)
     rel, rec = item.release, item.record
     base = Location(
         path=f"{rec.storage}:{rec.namespace}/{rec.key}" if rec.namespace else f"{rec.storage}:{rec.key}",
         release=rel.name, namespace=rel.namespace, revision=rel.version, status=rel.status, storage_key=rec.key,
     )
     if rel.manifest:
-        yield from scanner.scan_text(rel.manifest, base, chart_lines=True)
+        yield from manifests.scan(rel.manifest, base)
     for hook in rel.hooks:
         if hook.manifest:
             hook_base = replace(base, template=hook.path or f"hook {hook.name}")
-            yield from scanner.scan_text(hook.manifest, hook_base, chart_lines=True)
+            yield from manifests.scan(hook.manifest, hook_base)
 
 
 def scan_releases(items: Iterable[StoredRelease | BadRecord], scanner: Scanner) -> Iterator[Finding]:
+    manifests = ManifestScanner(scanner)
     for item in items:
         if isinstance(item, BadRecord):
             yield bad_record_finding(item)
         else:
-            yield from scan_release(item, scanner)
+            yield from scan_release(item, manifests)
