@@ -66,12 +66,13 @@ class BackupResult:
 
 def cluster_state(etcdctl: EtcdTool, conn: Connection) -> ClusterState:
     """Member list, per-member health (every member's client URL) and endpoint status."""
-    listing = etcdctl_json(etcdctl, conn, ["member", "list"])
+    short = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, "5s")
+    listing = etcdctl_json(etcdctl, short, ["member", "list"])
     members = tuple(listing.get("members", [])) if isinstance(listing, dict) else ()
     urls = [u for m in members for u in m.get("clientURLs", [])[:1]] or list(conn.endpoints)
     health: list[MemberHealth] = []
     for url in urls:
-        quick = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, "5s")
+        quick = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, "3s")
         answer = etcdctl_json(etcdctl, quick, ["endpoint", "health"], endpoints=[url], check=False)
         entry = answer[0] if isinstance(answer, list) and answer else {}
         health.append(MemberHealth(url, bool(entry.get("health")), str(entry.get("error", ""))))
@@ -142,7 +143,15 @@ def take_backup(etcdctl: EtcdTool, conn: Connection, out: Path, force: bool = Fa
     record = {
         "kubehopBackup": 1,
         "createdAt": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        **{k: v for k, v in asdict(result).items() if k not in ("sidecar", "warnings")},
+        "path": result.path,
+        "endpoint": endpoint,
+        "size": result.size,
+        "sha256": result.sha256,
+        "revision": result.revision,
+        "hash": result.hash,
+        "totalKeys": result.total_keys,
+        "serverVersion": result.server_version,
+        "etcdctlVersion": result.etcdctl_version,
         "hashHex": f"{status.hash:x}",
         "members": [
             {"id": f"{int(m.get('ID', 0)):x}", "name": m.get("name", ""), "peerURLs": m.get("peerURLs", []),
