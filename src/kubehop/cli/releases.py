@@ -54,6 +54,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
     add_rule_options(scan)
     scan.set_defaults(func=run_scan)
+    from kubehop.cli.releases_fix import add_fix_parsers
+
+    add_fix_parsers(commands)
 
 
 def _open(args: argparse.Namespace) -> tuple[Any, Any, str | None]:

@@ -1,0 +1,80 @@
+"""Text for `releases fix`: the per-release dry-run diff and the summary table (pure functions)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+from kubehop.fix.convert import RevisionConversion, change_lines
+from kubehop.fix.execute import FixResult
+from kubehop.fix.plan import FixPlan, Outcome
+
+HELM = {2: "v2", 3: "v3", 0: "?"}
+
+
+def _where(name: str, namespace: str) -> str:
+    return f"{namespace}/{name}" if namespace else name
+
+
+def _diff(release: str, conversion: RevisionConversion, new_revision: int | None) -> list[str]:
+    lines: list[str] = []
+    after = f"revision {new_revision}" if new_revision is not None else f"revision {conversion.revision} (in place)"
+    for part in conversion.parts:
+        if not part.changed:
+            continue
+        lines += difflib.unified_diff(
+            part.before.splitlines(keepends=True), part.after.splitlines(keepends=True),
+            fromfile=f"{release} revision {conversion.revision} {part.part}", tofile=f"{release} {after} {part.part}")
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += "\n"
+    return lines
+
+
+def render_plan(plan: FixPlan) -> str:
+    """What a dry run shows for one release: decision, writes, conversions, notes and the unified diffs."""
+    head = f"=== {_where(plan.name, plan.namespace)} (Helm {HELM.get(plan.helm_major, '?')}): "
+    if plan.outcome is not Outcome.FIXED:
+        out = [head + f"{plan.outcome.value}: {plan.reason}\n"]
+        out += [f"  note: {n}\n" for n in plan.notes]
+        return "".join(out)
+    out = [head + "would fix\n"]
+    out += [f"  would {w.what}\n" for w in plan.writes]
+    for conversion in plan.conversions:
+        changes = change_lines(conversion.changes)
+        if changes:
+            out.append(f"  conversions in revision {conversion.revision}:\n")
+            out += [f"    {line}\n" for line in changes]
+        for note in conversion.notes:
+            out.append(f"    note: {note}\n")
+    out += [f"  note: {n}\n" for n in plan.notes]
+    for index, conversion in enumerate(plan.conversions):
+        out += _diff(plan.name, conversion, plan.new_revision if index == 0 else None)
+    return "".join(out)
+
+
+def text_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    table = [tuple(headers)] + [tuple(r) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+    return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n"
+                   for row in table)
+
+
+def label(outcome: Outcome, dry_run: bool) -> str:
+    if dry_run and outcome is Outcome.FIXED:
+        return "would fix"
+    return outcome.value
+
+
+def render_summary(results: Iterable[FixResult], *, dry_run: bool) -> str:
+    """A row for each release fixed, skipped or failed (unchanged ones are counted), then the totals."""
+    counts = dict.fromkeys(Outcome, 0)
+    rows = []
+    for result in results:
+        counts[result.outcome] += 1
+        if result.outcome is not Outcome.UNCHANGED:
+            rows.append((result.name, result.namespace, HELM.get(result.helm_major, "?"),
+                         label(result.outcome, dry_run), result.detail))
+    text = text_table(("RELEASE", "NAMESPACE", "HELM", "RESULT", "DETAIL"), rows) if rows else ""
+    fixed = "would fix" if dry_run else "fixed"
+    return text + (f"{fixed} {counts[Outcome.FIXED]}, unchanged {counts[Outcome.UNCHANGED]}, "
+                   f"skipped {counts[Outcome.SKIPPED]}, failed {counts[Outcome.FAILED]}\n")
