@@ -30,21 +30,37 @@ def object_path(api_version: str, kind: str, namespace: str, name: str) -> str:
     return f"{base}{scope}/{plural(kind)}/{name}"
 
 
-def _get(client: Any, path: str) -> dict[str, Any] | None:
+def request(client: Any, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    """One API call through the official client: (HTTP status, decoded JSON body or None)."""
     from kubernetes.client.exceptions import ApiException
     from urllib3.exceptions import HTTPError
 
     try:
-        response = client.call_api(path, "GET", auth_settings=["BearerToken"], _preload_content=False,
-                                   _return_http_data_only=True)
+        params = client.param_serialize(method=method, resource_path=path, body=body,
+                                        header_params={"Content-Type": "application/json",
+                                                       "Accept": "application/json"},
+                                        auth_settings=["BearerToken"])
+        response = client.call_api(*params)
+        response.read()
     except ApiException as exc:
-        if exc.status == 404:
-            return None
-        raise ClusterError(f"GET {path}: {exc.status} {exc.reason}") from exc
+        return int(exc.status or 0), None
     except (HTTPError, OSError) as exc:
-        raise ClusterError(f"GET {path}: {exc}") from exc
-    data = json.loads(response.data)
-    return data if isinstance(data, dict) else None
+        raise ClusterError(f"{method} {path}: cannot reach the Kubernetes API ({exc})") from exc
+    try:
+        data = json.loads(response.data) if response.data else None
+    except ValueError:
+        data = None
+    return int(response.status), data
+
+
+def _get(client: Any, path: str) -> dict[str, Any] | None:
+    status, data = request(client, "GET", path)
+    if status == 404:
+        return None
+    if status >= 400 or not isinstance(data, dict):
+        reason = data.get("message") if isinstance(data, dict) else ""
+        raise ClusterError(f"GET {path}: the Kubernetes API answered {status} {reason}".rstrip())
+    return data
 
 
 def fetch_live(

@@ -35,7 +35,7 @@ def check(change: ObjectChange, ctx: CheckContext) -> Iterator[Violation]:
     other = with_mode(change, Mode.PATCH if change.mode is Mode.PUT else Mode.PUT)
     now, then = _rejected_fields(change, ctx), _rejected_fields(other, ctx)
     if change.mode is Mode.PUT:
-        put_only = sorted(f.split(":", 1)[1] for f in now - then)
+        put_only = sorted(f.split(":", 1)[1] for f in now) if not then else []
         if put_only:
             yield Violation(
                 rule_id=ID, field=", ".join(put_only), old="patch: accepted", new="put (--force): rejected",
@@ -45,7 +45,7 @@ def check(change: ObjectChange, ctx: CheckContext) -> Iterator[Violation]:
                     "render and resets what the chart omits; a plain upgrade/rollback would pass these"
                 ),
             )
-        elif now:
+        if now and then:
             yield Violation(
                 rule_id=ID, field="--force", old="", new="", severity=Severity.INFO,
                 message=(
@@ -55,8 +55,8 @@ def check(change: ObjectChange, ctx: CheckContext) -> Iterator[Violation]:
                 ),
             )
         return
-    put_only = sorted(f.split(":", 1)[1] for f in then - now)
-    if put_only:
+    put_only = sorted(f.split(":", 1)[1] for f in then)
+    if put_only and not now:
         yield Violation(
             rule_id=ID, field=", ".join(put_only), old="patch: accepted", new="put (--force): rejected",
             severity=Severity.INFO,

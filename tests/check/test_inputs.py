@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import pytest
+
+from kubehop.check.inputs import Revision, parse_manifest, rollback_revisions, upgrade_base
+from kubehop.check.quantity import parse_quantity
+from kubehop.check.served import served_map
+from kubehop.errors import ManifestError, UsageError
+from kubehop.lifecycle import Lifecycle
+from kubehop.model import KubeVersion
+
+
+def rev(version: int, status: str) -> Revision:
+    return Revision(version, status, "x-1.0.0", "", 3)
+
+
+def test_upgrade_diffs_against_the_deployed_revision_like_helm() -> None:
+    assert upgrade_base([rev(1, "superseded"), rev(2, "deployed")]).version == 2
+    assert upgrade_base([rev(1, "deployed"), rev(2, "failed")]).version == 1
+    assert upgrade_base([rev(1, "superseded"), rev(2, "failed")]).version == 2
+    with pytest.raises(UsageError, match="pending-upgrade"):
+        upgrade_base([rev(1, "deployed"), rev(2, "pending-upgrade")])
+
+
+def test_rollback_goes_from_the_last_revision_to_n_or_the_previous_one() -> None:
+    history = [rev(1, "superseded"), rev(2, "superseded"), rev(3, "deployed")]
+    assert [r.version for r in rollback_revisions(history, 1)] == [3, 1]
+    assert [r.version for r in rollback_revisions(history, 0)] == [3, 2]
+    with pytest.raises(UsageError, match=r"revision 7 not found \(stored revisions: 1, 2, 3\)"):
+        rollback_revisions(history, 7)
+
+
+def test_manifest_templates_and_parse_errors() -> None:
+    manifest = parse_manifest("---\n# Source: x/templates/a.yaml\napiVersion: v1\nkind: ConfigMap\n"
+                              "metadata: {name: a}\n", "m.yaml")
+    assert manifest.templates == {"ConfigMap/a": "x/templates/a.yaml"}
+    with pytest.raises(ManifestError, match=r"m\.yaml"):
+        parse_manifest("apiVersion: v1\nkind: [unclosed\n", "m.yaml")
+
+
+def test_served_map_uses_the_lifecycle_data() -> None:
+    objects = [{"apiVersion": "extensions/v1beta1", "kind": "DaemonSet"},
+               {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress"}, {"apiVersion": "apps/v1", "kind": "DaemonSet"}]
+    lifecycle = Lifecycle.default()
+    assert served_map(lifecycle, KubeVersion(1, 19), objects) == {
+        "extensions/v1beta1": False, "networking.k8s.io/v1": True, "apps/v1": True}
+    assert served_map(lifecycle, KubeVersion(1, 16), objects)["extensions/v1beta1"] is False
+    assert served_map(lifecycle, KubeVersion(1, 15), objects) == {
+        "extensions/v1beta1": True, "networking.k8s.io/v1": False, "apps/v1": True}
+    assert set(served_map(lifecycle, None, objects).values()) == {None}
+
+
+def test_quantities() -> None:
+    assert parse_quantity("1Gi") == parse_quantity("1024Mi")
+    assert parse_quantity("1G") < parse_quantity("1Gi")  # type: ignore[operator]
+    assert parse_quantity("100m") == parse_quantity("0.1")
+    assert parse_quantity("lots") is None
