@@ -68,14 +68,10 @@ def _webhooks_v1(obj: Mapping[str, Any]) -> list[str]:
     names = [h.get("name") for h in hooks if isinstance(h, Mapping)]
     for i, hook in enumerate(hooks):
         if hook.get("sideEffects") not in ("None", "NoneOnDryRun"):
-            problems.append(
-                f"webhooks[{i}].sideEffects: Required value: must specify one of None, NoneOnDryRun"
-            )
+            problems.append(f"webhooks[{i}].sideEffects: Required value: must specify one of None, NoneOnDryRun")
         versions = hook.get("admissionReviewVersions") or []
         if not any(v in ("v1", "v1beta1") for v in versions):
-            problems.append(
-                f"webhooks[{i}].admissionReviewVersions: Required value: must specify one of v1, v1beta1"
-            )
+            problems.append(f"webhooks[{i}].admissionReviewVersions: Required value: must specify one of v1, v1beta1")
         if names.count(hook.get("name")) > 1:
             problems.append(f"webhooks[{i}].name: Duplicate value: {hook.get('name')!r}")
     return problems
@@ -95,9 +91,7 @@ def _crd_v1(obj: Mapping[str, Any]) -> list[str]:
     for i, version in enumerate(spec.get("versions") or ()):
         schema = ((version or {}).get("schema") or {}).get("openAPIV3Schema")
         if schema is None:
-            problems.append(
-                f"spec.versions[{i}].schema.openAPIV3Schema: Required value: schemas are required"
-            )
+            problems.append(f"spec.versions[{i}].schema.openAPIV3Schema: Required value: schemas are required")
         else:
             problems += [f"spec.versions[{i}].schema: {p}" for p in structural_problems(schema)]
     if not spec.get("versions"):
@@ -128,7 +122,10 @@ def _hpa_v2(obj: Mapping[str, Any]) -> list[str]:
 
 def _cronjob_v1(obj: Mapping[str, Any]) -> list[str]:
     name = str((obj.get("metadata") or {}).get("name") or "")
-    return [f"metadata.name: must be no more than 52 characters ({len(name)})"] if len(name) > 52 else []
+    problems = [f"metadata.name: must be no more than 52 characters ({len(name)})"] if len(name) > 52 else []
+    if "TZ=" in str(_spec(obj).get("schedule") or ""):
+        problems.append("spec.schedule: Invalid value: TZ is not supported, use the spec.timeZone field")
+    return problems
 
 
 def _event_v1(obj: Mapping[str, Any]) -> list[str]:
@@ -140,12 +137,8 @@ def _ingress_v1beta1(obj: Mapping[str, Any]) -> list[str]:
     for r, rule in enumerate(_spec(obj).get("rules") or ()):
         for p, path in enumerate(((rule or {}).get("http") or {}).get("paths") or ()):
             backend = (path or {}).get("backend") or {}
-            if not backend.get("resource") and (
-                not backend.get("serviceName") or backend.get("servicePort") is None
-            ):
-                problems.append(
-                    f"spec.rules[{r}].http.paths[{p}].backend: serviceName and servicePort are required"
-                )
+            if not backend.get("resource") and (not backend.get("serviceName") or backend.get("servicePort") is None):
+                problems.append(f"spec.rules[{r}].http.paths[{p}].backend: serviceName and servicePort are required")
     return problems
 
 

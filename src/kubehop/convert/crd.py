@@ -64,9 +64,7 @@ def structural_problems(schema: Any, path: str = "openAPIV3Schema") -> list[str]
 def _conversion(conversion: Any, notes: list[Note]) -> Any:
     if not isinstance(conversion, Mapping):
         return conversion
-    new = {
-        k: v for k, v in conversion.items() if k not in ("webhookClientConfig", "conversionReviewVersions")
-    }
+    new = {k: v for k, v in conversion.items() if k not in ("webhookClientConfig", "conversionReviewVersions")}
     if conversion.get("strategy") == "Webhook":
         webhook: dict[str, Any] = {}
         if "webhookClientConfig" in conversion:
@@ -83,9 +81,7 @@ def _conversion(conversion: Any, notes: list[Note]) -> Any:
             )
         webhook["conversionReviewVersions"] = versions
         new["webhook"] = webhook
-        notes.append(
-            info("spec.conversion.webhookClientConfig moved to spec.conversion.webhook.clientConfig")
-        )
+        notes.append(info("spec.conversion.webhookClientConfig moved to spec.conversion.webhook.clientConfig"))
     return new
 
 
@@ -130,20 +126,17 @@ def _to_v1(obj: Mapping[str, Any], ctx: ConvertContext) -> ConversionResult:
     if not old.get("scope"):
         notes.append(info("spec.scope set to Namespaced, the v1beta1 default; v1 requires it"))
     spec["versions"] = new_versions
-    if any(shared[k] is not None for k in _PER_VERSION):
-        notes.append(
-            info(
-                "spec.validation, spec.subresources and spec.additionalPrinterColumns moved under every "
-                "spec.versions[*] (JSONPath renamed jsonPath)"
-            )
-        )
+    moved = [f"spec.{'validation' if k == 'schema' else k}" for k in _PER_VERSION if shared[k] is not None]
+    if moved:
+        renamed_columns = " (JSONPath renamed jsonPath)" if shared["additionalPrinterColumns"] else ""
+        notes.append(info(f"{', '.join(moved)} moved under every spec.versions[*]{renamed_columns}"))
     preserve = old.get("preserveUnknownFields", True)
+    generated = False
     for i, version in enumerate(new_versions):
         schema = (version.get("schema") or {}).get("openAPIV3Schema")
         if schema is None:
-            version["schema"] = {
-                "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
-            }
+            generated = True
+            version["schema"] = {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}
             notes.append(
                 decision(
                     f"spec.versions[{i}].schema.openAPIV3Schema is required in v1: set to an object that "
@@ -155,7 +148,7 @@ def _to_v1(obj: Mapping[str, Any], ctx: ConvertContext) -> ConversionResult:
             continue
         for problem in structural_problems(schema):
             notes.append(decision(f"spec.versions[{i}].schema is not structural: {problem}"))
-    if preserve is not False:
+    if preserve is not False and not generated:
         notes.append(
             dropped(
                 "spec.preserveUnknownFields: true (the v1beta1 default) is not allowed in v1: unknown "

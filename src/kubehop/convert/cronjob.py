@@ -28,9 +28,7 @@ def _to_v1(obj: Mapping[str, Any], ctx: ConvertContext) -> ConversionResult:
     notes: list[Note] = []
     name = str((out.get("metadata") or {}).get("name") or "")
     if len(name) > 52:
-        notes.append(
-            decision(f"metadata.name is {len(name)} characters; batch/v1 CronJob names are at most 52")
-        )
+        notes.append(decision(f"metadata.name is {len(name)} characters; batch/v1 CronJob names are at most 52"))
     schedule = str((out.get("spec") or {}).get("schedule") or "")
     if "TZ=" in schedule:
         notes.append(decision("spec.schedule holds a TZ= prefix, which batch/v1 rejects: use spec.timeZone"))

@@ -43,10 +43,7 @@ def _to_v1(obj: Mapping[str, Any], ctx: ConvertContext) -> ConversionResult:
     if not spec.get("usages"):
         spec["usages"] = list(_OLD_DEFAULT_USAGES)
         notes.append(
-            decision(
-                "spec.usages is required in v1: set to [digital signature, key encipherment], the v1beta1 "
-                "default"
-            )
+            decision("spec.usages is required in v1: set to [digital signature, key encipherment], the v1beta1 default")
         )
     return ConversionResult(out, tuple(notes))
 

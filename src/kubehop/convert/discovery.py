@@ -40,8 +40,7 @@ def _endpoint(endpoint: dict[str, Any], where: str, notes: list[Note]) -> dict[s
         endpoint["deprecatedTopology"] = rest
         notes.append(
             behaviour(
-                f"{where}.topology keys {', '.join(sorted(rest))} kept in deprecatedTopology, which v1 only "
-                "reads"
+                f"{where}.topology keys {', '.join(sorted(rest))} kept in deprecatedTopology, which v1 only reads"
             )
         )
     return endpoint

@@ -60,18 +60,13 @@ def split_documents(text: str) -> list[RawDocument]:
             spans.append([])
             starts.append(number)
         spans[-1].append(line)
-    docs = [
-        RawDocument(i, "".join(lines), start)
-        for i, (lines, start) in enumerate(zip(spans, starts, strict=True))
-    ]
+    docs = [RawDocument(i, "".join(lines), start) for i, (lines, start) in enumerate(zip(spans, starts, strict=True))]
     return [d for d in docs if d.text or len(docs) == 1]
 
 
 def is_object(value: Any) -> bool:
     return (
-        isinstance(value, Mapping)
-        and isinstance(value.get("apiVersion"), str)
-        and isinstance(value.get("kind"), str)
+        isinstance(value, Mapping) and isinstance(value.get("apiVersion"), str) and isinstance(value.get("kind"), str)
     )
 
 

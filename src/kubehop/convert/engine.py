@@ -98,9 +98,7 @@ def convert_to_target(
             ),
         )
     if plan.action is Action.UNSERVED or plan.to is None:
-        message = (
-            f"{api_version} {kind} is not served by Kubernetes {target} and its replacement is not served yet"
-        )
+        message = f"{api_version} {kind} is not served by Kubernetes {target} and its replacement is not served yet"
         return TargetConversion(Action.UNSERVED, obj, (Note(NoteKind.DECISION, message),), error=message)
     try:
         result = run_chain(registry, obj, plan.to, ConvertContext(live=live))

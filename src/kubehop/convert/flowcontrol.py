@@ -40,8 +40,7 @@ def _plc_to_v1beta3(obj: Mapping[str, Any], ctx: ConvertContext) -> ConversionRe
     notes: list[Note] = []
     if limited is not None and "assuredConcurrencyShares" in limited:
         out["spec"]["limited"] = {
-            ("nominalConcurrencyShares" if k == "assuredConcurrencyShares" else k): v
-            for k, v in limited.items()
+            ("nominalConcurrencyShares" if k == "assuredConcurrencyShares" else k): v for k, v in limited.items()
         }
         notes.append(info("spec.limited.assuredConcurrencyShares renamed nominalConcurrencyShares"))
     return ConversionResult(out, tuple(notes))

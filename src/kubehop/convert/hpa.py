@@ -79,7 +79,7 @@ def _metric(old: Mapping[str, Any]) -> dict[str, Any]:
             "metric": _metric_id(src, "selector"),
             "target": _value_target(src, "targetValue", "averageValue"),
         }
-        if src.get("averageValue") is not None and src.get("targetValue") is None:
+        if src.get("averageValue") is not None:
             new["object"]["target"]["type"] = "AverageValue"
     elif kind == "External" and isinstance(old.get("external"), Mapping):
         src = old["external"]
@@ -112,12 +112,8 @@ def _v2beta1_to(to_api_version: str) -> Converter:
 
 
 CONVERTERS: dict[Edge, Converter] = {
-    (gvk("autoscaling/v2alpha1", _KIND), gvk("autoscaling/v2beta1", _KIND)): renamed(
-        "autoscaling/v2beta1", _KIND
-    ),
-    (gvk("autoscaling/v2beta1", _KIND), gvk("autoscaling/v2beta2", _KIND)): _v2beta1_to(
-        "autoscaling/v2beta2"
-    ),
+    (gvk("autoscaling/v2alpha1", _KIND), gvk("autoscaling/v2beta1", _KIND)): renamed("autoscaling/v2beta1", _KIND),
+    (gvk("autoscaling/v2beta1", _KIND), gvk("autoscaling/v2beta2", _KIND)): _v2beta1_to("autoscaling/v2beta2"),
     (gvk("autoscaling/v2beta1", _KIND), gvk("autoscaling/v2", _KIND)): _v2beta1_to("autoscaling/v2"),
     (gvk("autoscaling/v2beta2", _KIND), gvk("autoscaling/v2", _KIND)): renamed("autoscaling/v2", _KIND),
 }

@@ -121,7 +121,8 @@ def convert_manifest(
             continue
         change = _change(doc, obj, result)
         changes.append(change)
-        notes += [Note(n.kind, f"{describe(obj)}: {n.message}") for n in result.notes]
+        is_list = str(obj.get("kind")).endswith("List")
+        notes += [n if is_list else Note(n.kind, f"{describe(obj)}: {n.message}") for n in result.notes]
         if not change.changed:
             pieces.append(doc.text)
         elif result.obj is not None:

@@ -95,6 +95,7 @@ def mapping_at(obj: Mapping[str, Any], *path: str) -> Mapping[str, Any] | None:
 def describe(obj: Mapping[str, Any]) -> str:
     meta = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
     assert isinstance(meta, Mapping)
-    name = meta.get("name") or meta.get("generateName") or "?"
-    ns = meta.get("namespace")
-    return f"{obj.get('kind', '?')} {ns + '/' if ns else ''}{name}"
+    name = str(meta.get("name") or meta.get("generateName") or "")
+    ns = str(meta.get("namespace") or "")
+    where = f"{ns}/{name}" if ns and name else name or (f"in {ns}" if ns else "")
+    return f"{obj.get('kind', '?')} {where}".rstrip()

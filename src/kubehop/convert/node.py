@@ -23,9 +23,7 @@ def _alpha_to_beta(obj: Mapping[str, Any], ctx: ConvertContext) -> ConversionRes
     for key in ("overhead", "scheduling"):
         if key in spec:
             out[key] = spec.pop(key)
-    return ConversionResult(
-        out, (info("spec.runtimeHandler became handler; spec.overhead/scheduling moved up"),)
-    )
+    return ConversionResult(out, (info("spec.runtimeHandler became handler; spec.overhead/scheduling moved up"),))
 
 
 CONVERTERS: dict[Edge, Converter] = {

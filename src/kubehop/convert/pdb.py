@@ -28,11 +28,7 @@ def _to_v1(obj: Mapping[str, Any], ctx: ConvertContext) -> ConversionResult:
     spec = out.get("spec") if isinstance(out.get("spec"), dict) else {}
     notes: list[Note] = []
     selector = spec.get("selector") if isinstance(spec, dict) else None
-    if (
-        isinstance(selector, Mapping)
-        and not selector.get("matchLabels")
-        and not selector.get("matchExpressions")
-    ):
+    if isinstance(selector, Mapping) and not selector.get("matchLabels") and not selector.get("matchExpressions"):
         notes.append(
             decision(
                 "spec.selector is {}: in policy/v1beta1 it selected no pods, in policy/v1 it selects every "

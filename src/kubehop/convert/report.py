@@ -27,8 +27,13 @@ class Row:
 
     def as_dict(self) -> dict[str, str | int]:
         return {
-            "file": self.file, "line": self.line, "object": self.object, "action": self.action,
-            "to": self.to, "kind": self.kind, "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "object": self.object,
+            "action": self.action,
+            "to": self.to,
+            "kind": self.kind,
+            "message": self.message,
         }
 
 
@@ -80,9 +85,7 @@ def render(rows: Sequence[Row], fmt: str, *, empty: str) -> str:
         return empty + "\n"
     if fmt == "markdown":
         lines = ["| file:line | object | action | to | note | message |", "|---|---|---|---|---|---|"]
-        lines += [
-            _markdown_row((f"{r.file}:{r.line}", r.object, r.action, r.to, r.kind, r.message)) for r in rows
-        ]
+        lines += [_markdown_row((f"{r.file}:{r.line}", r.object, r.action, r.to, r.kind, r.message)) for r in rows]
         return "\n".join(lines) + "\n"
     return _table(rows)
 

@@ -40,18 +40,27 @@ def _same_scalar(old: Any, new: Any) -> bool:
     return (type(new) is not bool and old == new and isinstance(old, type(new))) or (old is new)
 
 
+def _reuse(removed: list[Any], value: Any) -> Any:
+    """A renamed key keeps its old node (and so its flow style and quoting) when the value is unchanged."""
+    from kubehop.convert.model import plain
+
+    for i, candidate in enumerate(removed):
+        if plain(candidate) == value:
+            return removed.pop(i)
+    return _to_ruamel(value)
+
+
 def sync(old: Any, new: Any) -> Any:
     """Make `old` (ruamel node) equal to `new` (plain data), reusing old nodes where they survive."""
     from ruamel.yaml.comments import CommentedMap
 
     if isinstance(old, CommentedMap) and isinstance(new, Mapping):
-        for key in [k for k in old if k not in new]:
-            del old[key]
+        removed = [old.pop(k) for k in [k for k in old if k not in new]]
         for position, (key, value) in enumerate(new.items()):
             if key in old:
                 old[key] = sync(old[key], value)
             else:
-                old.insert(position, key, _to_ruamel(value))
+                old.insert(position, key, _reuse(removed, value))
         if list(old) != list(new):
             for key in new:
                 old.move_to_end(key)

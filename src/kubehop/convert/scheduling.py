@@ -10,19 +10,11 @@ _G = "scheduling.k8s.io"
 _ALPHA = "alpha API redesigned between releases"
 
 CONVERTERS: dict[Edge, Converter] = {
-    (gvk(f"{_G}/v1alpha1", "PriorityClass"), gvk(f"{_G}/v1", "PriorityClass")): renamed(
-        f"{_G}/v1", "PriorityClass"
-    ),
-    (gvk(f"{_G}/v1beta1", "PriorityClass"), gvk(f"{_G}/v1", "PriorityClass")): renamed(
-        f"{_G}/v1", "PriorityClass"
-    ),
+    (gvk(f"{_G}/v1alpha1", "PriorityClass"), gvk(f"{_G}/v1", "PriorityClass")): renamed(f"{_G}/v1", "PriorityClass"),
+    (gvk(f"{_G}/v1beta1", "PriorityClass"), gvk(f"{_G}/v1", "PriorityClass")): renamed(f"{_G}/v1", "PriorityClass"),
     (gvk(f"{_G}/v1alpha1", "Workload"), gvk(f"{_G}/v1alpha2", "Workload")): manual(
         f"{_G}/v1alpha2", "Workload", _ALPHA
     ),
-    (gvk(f"{_G}/v1alpha2", "Workload"), gvk(f"{_G}/v1beta1", "Workload")): manual(
-        f"{_G}/v1beta1", "Workload", _ALPHA
-    ),
-    (gvk(f"{_G}/v1alpha2", "PodGroup"), gvk(f"{_G}/v1beta1", "PodGroup")): manual(
-        f"{_G}/v1beta1", "PodGroup", _ALPHA
-    ),
+    (gvk(f"{_G}/v1alpha2", "Workload"), gvk(f"{_G}/v1beta1", "Workload")): manual(f"{_G}/v1beta1", "Workload", _ALPHA),
+    (gvk(f"{_G}/v1alpha2", "PodGroup"), gvk(f"{_G}/v1beta1", "PodGroup")): manual(f"{_G}/v1beta1", "PodGroup", _ALPHA),
 }

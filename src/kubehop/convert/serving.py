@@ -75,9 +75,7 @@ SERIES: tuple[tuple[Served, ...], ...] = (
         ("networking.k8s.io/v1beta1", "1.14", "1.22"),
         ("networking.k8s.io/v1", "1.19", None),
     ),
-    _series(
-        "IngressClass", ("networking.k8s.io/v1beta1", "1.18", "1.22"), ("networking.k8s.io/v1", "1.19", None)
-    ),
+    _series("IngressClass", ("networking.k8s.io/v1beta1", "1.18", "1.22"), ("networking.k8s.io/v1", "1.19", None)),
     _series("NetworkPolicy", ("extensions/v1beta1", None, "1.16"), ("networking.k8s.io/v1", None, None)),
     _series("PodSecurityPolicy", ("extensions/v1beta1", None, "1.16"), ("policy/v1beta1", "1.10", "1.25")),
     (

@@ -21,6 +21,5 @@ _STEPS: tuple[tuple[str, str, str], ...] = (
 )
 
 CONVERTERS: dict[Edge, Converter] = {
-    (gvk(f"{_G}/{old}", kind), gvk(f"{_G}/{new}", kind)): renamed(f"{_G}/{new}", kind)
-    for kind, old, new in _STEPS
+    (gvk(f"{_G}/{old}", kind), gvk(f"{_G}/{new}", kind)): renamed(f"{_G}/{new}", kind) for kind, old, new in _STEPS
 }

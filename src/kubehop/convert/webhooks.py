@@ -37,10 +37,9 @@ def _webhook(hook: dict[str, Any], where: str, notes: list[Note]) -> dict[str, A
         hook["sideEffects"] = "None"
         notes.append(
             decision(
-                f"{where}.sideEffects was {side_effects or 'unset'} (v1beta1 default Unknown), which v1 "
-                "refuses: set "
-                "to None; use NoneOnDryRun instead if the webhook has side effects that it skips on "
-                "dry-run requests"
+                f"{where}.sideEffects is {side_effects or 'unset'} (the v1beta1 default is Unknown), which v1 "
+                "refuses: set to None; use NoneOnDryRun instead if the webhook has side effects that it skips "
+                "on dry-run requests"
             )
         )
     elif side_effects not in ("None", "NoneOnDryRun"):
@@ -109,8 +108,7 @@ def _external_hooks(obj: Mapping[str, Any], ctx: ConvertContext) -> ConversionRe
 
 
 CONVERTERS: dict[Edge, Converter] = {
-    (gvk(V1BETA1, k), gvk(V1, k)): _to_v1(k)
-    for k in ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")
+    (gvk(V1BETA1, k), gvk(V1, k)): _to_v1(k) for k in ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")
 }
 CONVERTERS[
     (

@@ -43,6 +43,9 @@ _CHANGED_DEFAULTS: dict[tuple[str, str], tuple[tuple[str, str, str], ...]] = {
 
 
 def _is_set(spec: Mapping[str, Any], dotted: str) -> bool:
+    if dotted.startswith("spec.strategy.rollingUpdate"):
+        rolling = mapping_at(spec, "strategy", "rollingUpdate") or {}
+        return rolling.get("maxSurge") is not None and rolling.get("maxUnavailable") is not None
     head = dotted.removeprefix("spec.").split(".")[0]
     return spec.get(head) is not None
 
@@ -50,10 +53,7 @@ def _is_set(spec: Mapping[str, Any], dotted: str) -> bool:
 def _defaults_notes(kind: str, source: str, spec: Mapping[str, Any], target: str) -> list[Note]:
     notes = []
     for field, old, new in _CHANGED_DEFAULTS.get((kind, source), ()):
-        if (
-            field.startswith("spec.strategy.rollingUpdate")
-            and (spec.get("strategy") or {}).get("type") == "Recreate"
-        ):
+        if field.startswith("spec.strategy.rollingUpdate") and (spec.get("strategy") or {}).get("type") == "Recreate":
             continue
         if not _is_set(spec, field):
             notes.append(
@@ -77,12 +77,12 @@ def _selector_matches(selector: Mapping[str, Any], labels: Mapping[str, Any]) ->
 
 
 def _choose_selector(
-    obj: Mapping[str, Any], spec: Mapping[str, Any], source: str, ctx: ConvertContext
+    spec: Mapping[str, Any], source: str, target: str, ctx: ConvertContext
 ) -> tuple[dict[str, Any] | None, list[Note]]:
     labels = _template_labels(spec)
     live_selector = mapping_at(ctx.live, "spec", "selector") if ctx.live is not None else None
     if live_selector:
-        notes = [info("spec.selector copied from the live object (it is immutable in apps/v1)")]
+        notes = [info(f"spec.selector copied from the live object (it is immutable in {target})")]
         if not _selector_matches(live_selector, labels):
             notes.append(
                 decision(
@@ -92,22 +92,17 @@ def _choose_selector(
             )
         return dict(plain(live_selector)), notes
     if not labels:
-        return None, [
-            decision("spec.selector is required and the pod template has no labels to derive it from")
-        ]
+        return None, [decision("spec.selector is required and the pod template has no labels to derive it from")]
     selector = {"matchLabels": labels}
     if source in _DEFAULTED_SELECTOR:
         return selector, [
             decision(
                 f"spec.selector set to the template labels, as {source} defaulted it at creation; if the "
-                "object "
-                "already exists, its selector is the template labels of the revision that created it: check "
-                "`kubectl get` .spec.selector (or pass --live) because the selector is immutable in apps/v1"
+                "object already exists, its selector is the template labels of the revision that created it: "
+                f"check `kubectl get` .spec.selector (or pass --live) because the selector is immutable in {target}"
             )
         ]
-    return selector, [
-        decision(f"spec.selector was missing although {source} requires it; set to the template labels")
-    ]
+    return selector, [decision(f"spec.selector was missing although {source} requires it; set to the template labels")]
 
 
 def _to_apps(kind: str, to_api_version: str) -> Converter:
@@ -120,16 +115,12 @@ def _to_apps(kind: str, to_api_version: str) -> Converter:
         notes: list[Note] = []
         selector = spec.get("selector")
         if selector is None:
-            chosen, selector_notes = _choose_selector(obj, spec, source, ctx)
+            chosen, selector_notes = _choose_selector(spec, source, to_api_version, ctx)
             notes += selector_notes
             if chosen is not None:
                 out["spec"] = spec = _insert_before(spec, "selector", chosen, before="template")
-        elif isinstance(selector, Mapping) and not (
-            selector.get("matchLabels") or selector.get("matchExpressions")
-        ):
-            notes.append(
-                decision(f"spec.selector is empty, which {to_api_version} rejects; set it explicitly")
-            )
+        elif isinstance(selector, Mapping) and not (selector.get("matchLabels") or selector.get("matchExpressions")):
+            notes.append(decision(f"spec.selector is empty, which {to_api_version} rejects; set it explicitly"))
         if kind == "Deployment" and "rollbackTo" in spec:
             revision = (spec.pop("rollbackTo") or {}).get("revision")
             notes.append(
@@ -193,6 +184,4 @@ for _source in ("apps/v1beta1", "apps/v1beta2"):
             )
 
 # apps/v1 workloads written without a selector (e.g. an apiVersion-only rename) get the same fix.
-REPAIRS: dict[GroupVersionKind, Converter] = {
-    gvk("apps/v1", kind): _to_apps(kind, "apps/v1") for kind in _SOURCES
-}
+REPAIRS: dict[GroupVersionKind, Converter] = {gvk("apps/v1", kind): _to_apps(kind, "apps/v1") for kind in _SOURCES}
