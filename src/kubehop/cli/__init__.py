@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "etcd",
     "releases",
     "check",
+    "plan",
 )
 
 log = logging.getLogger("kubehop")

@@ -1,0 +1,251 @@
+"""The forward phases of one hop step, in the order that keeps a rollback possible (sans-IO):
+fix objects and release records, fix charts, snapshot etcd, control plane, kubelets, charts again, verify."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kubehop.model import KubeVersion
+from kubehop.plan.commands import Unit, kube_version_variable, manual, run, units_for
+from kubehop.plan.model import (
+    ORIGIN_CHART,
+    ORIGIN_FILE,
+    ORIGIN_RELEASE,
+    STATUS_ALREADY_REMOVED,
+    Command,
+    Item,
+    Move,
+    Note,
+    Phase,
+    Task,
+)
+from kubehop.plan.planner import StepFindings
+from kubehop.plan.versions import etcd_minor, kubeadm_etcd, oldest_kubelet
+
+SELECTOR_RULE = "missing-selector"
+
+
+@dataclass(frozen=True)
+class Context:
+    units: tuple[Unit, ...]
+    paths: tuple[str, ...]  # PATH inputs, scanned again to verify each step
+    release_storages: tuple[str, ...]  # storages of release inputs ("" = Helm's default)
+
+
+def install_version(version: KubeVersion) -> str:
+    return f"v{version}" if version.patch is not None else "${" + kube_version_variable(version.minor_str).name + "}"
+
+
+def _why(move: Move) -> str:
+    when = f"removed in {move.removed_in}" + (", so already by the version the cluster runs"
+                                               if move.status == STATUS_ALREADY_REMOVED else "")
+    if move.blocked:
+        return f"BLOCKED: {move.blocked}"
+    return f"{move.api_version} {move.kind} is {when}: move to {move.move_to}" + (
+        f" (then {move.final} once it is served)" if move.final and move.final != move.move_to else "")
+
+
+def _object_tasks(must: Sequence[Move], source: KubeVersion) -> list[Task]:
+    tasks = []
+    converted: set[str] = set()
+    for move in must:
+        subject = move.subject
+        commands: tuple[Command, ...] = ()
+        if subject.origin == ORIGIN_FILE and not move.blocked and subject.source not in converted:
+            converted.add(subject.source)
+            commands = (run("kubehop", "convert", subject.source, "--target", source.minor_str, "--write"),)
+        elif subject.origin == ORIGIN_CHART and not move.blocked:
+            template = subject.location.template or subject.source
+            tasks.append(Task(f"{subject.label} in chart template `{template}` of `{subject.source}`: {_why(move)}"))
+            continue
+        elif subject.origin == ORIGIN_RELEASE and not move.blocked:
+            continue  # the release records phase rewrites these
+        tasks.append(Task(f"{subject.label} at `{subject.where}`: {_why(move)}", commands))
+    return tasks
+
+
+def _soon(move: Move) -> str:
+    if not move.move_to:
+        return "no replacement API: decide what replaces it before it is removed"
+    if move.final and move.final != move.move_to:
+        return f"move to {move.move_to} now, or to {move.final} once the cluster runs {move.final_since}"
+    return f"move to {move.move_to}"
+
+
+def fix_phase(step: StepFindings) -> Phase:
+    tasks = _object_tasks([m for m in step.must_fix if m.subject.origin != ORIGIN_CHART or m.blocked], step.source)
+    for move in step.deprecated:
+        tasks.append(Task(f"(fix soon) {move.subject.label} at `{move.subject.where}`: {move.api_version} "
+                          f"{move.kind} is deprecated in {step.target} (removed in "
+                          f"{move.removed_in or 'no version yet'}); {_soon(move)}"))
+    for note in step.notes:
+        if note.origin == ORIGIN_FILE:
+            tasks.append(_selector_task(note) if note.rule == SELECTOR_RULE
+                         else Task(f"{note.kind} {note.name} at `{note.location}`: {note.message}"))
+    if not tasks:
+        tasks.append(Task(f"Nothing in the inputs uses an API that {step.target} removes or deprecates."))
+    return Phase("fix-objects", f"Before the step: objects on APIs {step.target} removes (fix now) or "
+                 "deprecates (fix soon)", tuple(tasks))
+
+
+def releases_phase(step: StepFindings, ctx: Context) -> Phase | None:
+    moves = [m for m in step.must_fix if m.subject.origin == ORIGIN_RELEASE]
+    if not moves:
+        return None
+    tasks = []
+    for unit in units_for((m.subject for m in moves), ctx.units):
+        mine = [m for m in moves if m.subject.release == unit.release and m.subject.source == unit.storage]
+        kinds = ", ".join(sorted({f"{m.api_version} {m.kind}" for m in mine}))
+        revisions = sorted({rev for m in mine for rev, _ in m.subject.revisions})
+        blocked = [m for m in mine if m.blocked]
+        text = (f"Release {unit.namespace or '-'}/{unit.release} (Helm {unit.helm_major}): revisions "
+                f"{', '.join(f'#{r}' for r in revisions)} hold {kinds}; rewrite the deployed revision before the "
+                f"step, or `helm upgrade`/`helm status` fail with `unable to recognize \"\": no matches for kind`")
+        if blocked:
+            text += "; " + "; ".join(_why(m) for m in blocked)
+        scope = ("--release", unit.release, *unit.storage_args())
+        tasks.append(Task(text, (run("kubehop", "releases", "scan", "--target", step.target.minor_str, *scope,
+                                     "--fail-on", "none"),
+                                 run("kubehop", "releases", "fix", "--target", step.target.minor_str, *scope))))
+    return Phase("release-records", f"Helm release records to rewrite before {step.target}", tuple(tasks))
+
+
+def _selector_task(note: Note) -> Task:
+    kind, ns = note.kind.lower(), note.namespace or note.location.namespace or "${NAMESPACE}"
+    selector = note.detail("selector")
+    volatile = note.detail("volatile_labels")
+    where = "manifest" if note.origin == ORIGIN_FILE else "chart"
+    text = (f"{note.kind} {note.name} (`{note.location}`): put the live object's exact selector in the {where}'s "
+            f"spec.selector before the API group moves (offline guess: matchLabels {{{selector}}})")
+    if volatile:
+        text += f"; labels {volatile} change with chart releases: keep their current values in selector and template"
+    get = manual("kubectl", "get", kind, note.name, "-n", ns, "-o", "jsonpath={.spec.selector}")
+    return Task(text, (get,))
+
+
+def chart_items(step: StepFindings) -> list[Item]:
+    """Everything that makes a chart upgrade part of this step (the charts and charts-again phases)."""
+    selectors = [n for n in step.notes if n.origin != ORIGIN_FILE]
+    moved = [m.subject for m in step.must_fix if m.subject.origin != ORIGIN_FILE]
+    migrated = [m.subject for m in (*step.must_fix, *step.deprecated)
+                if m.subject.origin != ORIGIN_FILE and _newly_served(m, step)]
+    return [*selectors, *moved, *migrated]
+
+
+def charts_phase(step: StepFindings, ctx: Context) -> Phase | None:
+    selectors = [n for n in step.notes if n.rule == SELECTOR_RULE and n.origin != ORIGIN_FILE]
+    others = [n for n in step.notes if n.rule != SELECTOR_RULE and n.origin != ORIGIN_FILE]
+    chart_moves = [m for m in step.must_fix if m.subject.origin == ORIGIN_CHART and not m.blocked]
+    release_moves = [m for m in step.must_fix if m.subject.origin == ORIGIN_RELEASE]
+    if not selectors and not chart_moves and not release_moves and not others:
+        return None
+    tasks = [_selector_task(n) for n in selectors]
+    tasks += [Task(f"{n.kind} {n.name} (`{n.location}`): {n.message}") for n in others]
+    tasks += _object_tasks(chart_moves, step.source)
+    items: list[Item] = [*selectors, *others, *(m.subject for m in chart_moves),
+                         *(m.subject for m in release_moves)]
+    for unit in units_for(items, ctx.units):
+        tasks.append(Task(f"Check and upgrade {unit.release} with the fixed chart while the cluster runs "
+                          f"{step.source} (a fresh revision that holds the selector becomes the rollback floor)",
+                          (unit.check_upgrade(), unit.helm_upgrade())))
+    return Phase("charts", "Charts: fix before the control plane moves", tuple(tasks))
+
+
+def etcd_phase(step: StepFindings) -> Phase:
+    snapshot = f"${{BACKUP_DIR}}/etcd-before-{step.target.minor_str}.db"
+    return Phase("etcd-snapshot", "etcd snapshot (the rollback point of this step)", (
+        Task("Snapshot etcd (checks member health first) and verify the file", (
+            run("kubehop", "etcd", "backup", snapshot), run("kubehop", "etcd", "verify", snapshot))),
+        Task("Copy the snapshot off the control-plane hosts; keep it until the step is accepted"),
+    ))
+
+
+def control_plane_phase(step: StepFindings) -> Phase:
+    before, after = kubeadm_etcd(step.source), kubeadm_etcd(step.target)
+    tasks = []
+    if before and after and etcd_minor(before) != etcd_minor(after):
+        tasks.append(Task(
+            f"etcd: kubeadm's {step.target} runs etcd {after} (was {before}). Upgrade etcd one member at a time, "
+            f"one etcd minor at a time ({etcd_minor(before)} -> {etcd_minor(after)}); once every member runs "
+            f"{etcd_minor(after)} etcd cannot be downgraded, so the way back is restoring the snapshot"))
+    elif after and after != before:
+        tasks.append(Task(f"etcd: kubeadm's {step.target} runs etcd {after} (was {before or 'unknown'}): "
+                          "a patch upgrade within the same etcd minor"))
+    elif after:
+        tasks.append(Task(f"etcd: kubeadm's {step.target} keeps etcd {after}"))
+    version = install_version(step.target)
+    tasks += [
+        Task(f"kube-apiserver to {step.target} on every control-plane member, one member at a time "
+             "(apiservers stay within one minor of each other)",
+             (manual("kubeadm", "upgrade", "apply", version), manual("kubeadm", "upgrade", "node"))),
+        Task(f"kube-controller-manager and kube-scheduler to {step.target} on every member, after the apiservers "
+             "(never newer than the oldest apiserver)"),
+        Task("Check the control plane answers and reports the new version",
+             (manual("kubectl", "version"), manual("kubectl", "get", "--raw=/readyz?verbose"))),
+    ]
+    return Phase("control-plane", f"Control plane to {step.target}", tuple(tasks))
+
+
+def kubelet_phase(step: StepFindings) -> Phase:
+    oldest = oldest_kubelet(step.target)
+    return Phase("kubelets", f"Kubelets to {step.target}", (
+        Task(f"Node by node: drain, upgrade kubelet (and kubectl) to {step.target}, restart, uncordon. A kubelet "
+             f"must never be newer than the apiserver; the {step.target} apiserver accepts kubelets down to "
+             f"{oldest}, so this may be deferred, but not past that",
+             (manual("kubectl", "drain", "${NODE}", "--ignore-daemonsets"),
+              manual("kubectl", "uncordon", "${NODE}"))),
+    ))
+
+
+def _newly_served(move: Move, step: StepFindings) -> bool:
+    """The final replacement becomes servable at this step (a chart can move to it only now)."""
+    if not move.final_since or move.final == move.api_version:
+        return False
+    since = KubeVersion.parse(move.final_since)
+    return step.source < since <= step.target
+
+
+def charts_again_phase(step: StepFindings, ctx: Context) -> Phase | None:
+    moves = [m for m in (*step.must_fix, *step.deprecated)
+             if m.subject.origin in (ORIGIN_CHART, ORIGIN_RELEASE) and _newly_served(m, step)]
+    selectors = [n for n in step.notes if n.rule == SELECTOR_RULE and n.origin != ORIGIN_FILE]
+    migrated = [m.subject for m in step.must_fix if m.subject.origin != ORIGIN_FILE]
+    items: list[Item] = [*(m.subject for m in moves), *selectors, *migrated]
+    affected = units_for(items, ctx.units)
+    if not affected:
+        return None
+    tasks = [Task(f"{m.subject.label} (`{m.subject.location.template or m.subject.where}`): move "
+                  f"{m.api_version} to {m.final}, served from {m.final_since} on") for m in moves]
+    for unit in affected:
+        checks: list[Command] = []
+        if not unit.chart_path.startswith("${"):
+            checks.append(run("kubehop", "scan", unit.chart_path, "--target", step.target.minor_str,
+                              "--fail-on", "removed"))
+        checks += [unit.check_upgrade(), unit.helm_upgrade()]
+        tasks.append(Task(f"Upgrade {unit.release} on {step.target} with the migrated APIs", tuple(checks)))
+    return Phase("charts-again", "Charts again: upgrade with the migrated APIs", tuple(tasks))
+
+
+def verify_phase(step: StepFindings, ctx: Context) -> Phase:
+    target = step.target.minor_str
+    tasks = []
+    if ctx.paths:
+        tasks.append(Task(f"Nothing in the manifests and charts uses an API {step.target} removed",
+                          (run("kubehop", "scan", *ctx.paths, "--target", target, "--fail-on", "removed"),)))
+    for storage in ctx.release_storages:
+        scope = ("--storage", storage) if storage else ()
+        tasks.append(Task(f"No deployed release record uses an API {step.target} removed",
+                          (run("kubehop", "releases", "scan", "--target", target, "-A", *scope, "--fail-on",
+                               "none"),)))
+    tasks.append(Task("Cluster health: nodes Ready, system pods running, releases deployed",
+                      (manual("kubectl", "get", "nodes"), manual("kubectl", "get", "pods", "-A"),
+                       manual("helm", "list", "-A"))))
+    return Phase("verify", f"Verify {step.target}", tuple(tasks))
+
+
+def forward_phases(step: StepFindings, ctx: Context) -> tuple[Phase, ...]:
+    phases = [fix_phase(step), releases_phase(step, ctx), charts_phase(step, ctx), etcd_phase(step),
+              control_plane_phase(step), kubelet_phase(step), charts_again_phase(step, ctx),
+              verify_phase(step, ctx)]
+    return tuple(p for p in phases if p is not None)
