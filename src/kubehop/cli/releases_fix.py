@@ -151,9 +151,9 @@ def run_fix(args: argparse.Namespace) -> int:
         _close(storage)
     if args.dry_run:
         sys.stdout.write("\n")
-    elif backup is not None and backup.records:
-        sys.stderr.write(f"kubehop: backup of {backup.records} record(s) written to {backup.path} "
-                         f"(restore with: kubehop releases restore-backup {backup.path})\n")
+    elif backup is not None and (backup.records or backup.created):
+        sys.stderr.write(f"kubehop: backup of {backup.records} record(s) and {backup.created} new revision key(s) "
+                         f"written to {backup.path} (restore with: kubehop releases restore-backup {backup.path})\n")
     if not results:
         sys.stdout.write(f"no release {'named ' + selection.release if selection.release else ''} found\n"
                          .replace("  ", " "))

@@ -57,7 +57,8 @@ class BackupWriter:
         self._storage = storage
         self._handle: IO[str] | None = None
         self._keys: set[tuple[str, str]] = set()
-        self.records = 0
+        self.records = 0  # saved records
+        self.created = 0  # keys the fix creates (removed again by a restore)
 
     def _open(self) -> IO[str]:
         if self._handle is None:
@@ -88,7 +89,10 @@ class BackupWriter:
         if raw is not None:
             line["raw"] = raw
         self._write_line(line)
-        self.records += 1
+        if raw is None:
+            self.created += 1
+        else:
+            self.records += 1
 
     def _sync(self) -> None:
         handle = self._open()

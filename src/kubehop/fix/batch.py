@@ -50,12 +50,14 @@ def iter_release_records(storage: ReleaseStorage, selection: Selection) -> Itera
         if isinstance(item, BadRecord):
             yield item
             continue
+        if _identity(item) in seen:  # out of order: this release is read again, whole, at the end
+            if _identity(item) not in revisit:
+                revisit.append(_identity(item))
+            continue
         if group and _identity(group[0]) != _identity(item):
             seen.add(_identity(group[0]))
             yield ReleaseRecords(_identity(group[0]), tuple(group))
             group = []
-        if not group and _identity(item) in seen and _identity(item) not in revisit:
-            revisit.append(_identity(item))
         group.append(item)
     if group:
         yield ReleaseRecords(_identity(group[0]), tuple(group))
@@ -122,6 +124,9 @@ def fix_releases(
             raise  # e.g. the backup file cannot be created: stop before anything is written
         except KubehopError as exc:
             plan, result = None, _failed(group.identity, str(exc))
+        earlier = results.get(group.identity)
+        if earlier is not None and earlier.outcome is Outcome.FIXED and result.outcome is Outcome.UNCHANGED:
+            result = earlier  # re-read after an out-of-order listing: the first pass did the work
         results[group.identity] = result
         report(plan, result)
     return results

@@ -1,0 +1,142 @@
+"""Planning a fix from a release's revisions (no storage involved)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kubehop.fix.plan import Create, FixOptions, Outcome, Update, made_from, plan_release
+from kubehop.helm.codec import evolve
+from kubehop.helm.release import StoredRecord, StoredRelease
+from kubehop.model import KubeVersion
+from tests.fix.helpers import NOW, TARGET
+from tests.fix.seed import OLD_APIS, history
+from tests.helm.factories import helm3_release
+
+
+def stored(helm_major: int, statuses: tuple[str, ...]) -> list[StoredRelease]:
+    out = []
+    for release in history(helm_major, "apps", statuses):
+        labels = {"name": release.name, "owner": "helm", "status": release.status, "version": str(release.version),
+                  "team": "imaging"}
+        record = StoredRecord(storage="test", key=release.key, namespace="apps", helm_major=helm_major,
+                              labels=labels, payload="", raw={"key": release.key})
+        out.append(StoredRelease(record, release))
+    return out
+
+
+@pytest.mark.parametrize("helm_major", [2, 3])
+def test_latest_deployed_revision_becomes_a_new_deployed_revision_and_is_superseded(helm_major: int) -> None:
+    revisions = stored(helm_major, ("superseded", "deployed"))
+    plan = plan_release(revisions, FixOptions(TARGET), NOW)
+    assert plan.outcome is Outcome.FIXED and (plan.source, plan.new_revision) == (2, 3)
+    create, update = plan.writes
+    assert isinstance(create, Create) and isinstance(update, Update)
+    new = create.release
+    assert (new.version, new.status) == (3, "deployed")
+    assert new.description == "kubehop: converted APIs for Kubernetes 1.19 from revision 2"
+    assert new.last_deployed.startswith("2026-11-26T12:00:00")
+    assert not any(api in new.manifest for api in OLD_APIS)
+    assert "# revision 2" in new.manifest  # untouched documents keep their exact text
+    assert "networking.k8s.io/v1" in new.hooks[0].manifest
+    assert (new.chart, new.first_deployed) == (plan.writes[1].release.chart, update.release.first_deployed)
+    assert create.labels["team"] == "imaging"
+    assert (update.release.version, update.release.status) == (2, "superseded")
+    assert update.release.description == revisions[1].release.description  # kept, as Helm keeps it
+    assert "extensions/v1beta1" in update.release.manifest  # --revisions latest leaves history as it was
+    assert made_from(new.description) == 2
+
+
+def test_failed_latest_revision_is_said_and_numbering_follows_it() -> None:
+    plan = plan_release(stored(3, ("superseded", "deployed", "failed")), FixOptions(TARGET), NOW)
+    assert (plan.source, plan.new_revision) == (2, 4)
+    assert any("latest revision 3 is failed" in n for n in plan.notes)
+    assert [w.what for w in plan.writes] == ["create revision 4 (deployed)", "update revision 2 (superseded)"]
+
+
+@pytest.mark.parametrize("status", ["pending-upgrade", "pending-install", "pending-rollback"])
+def test_operation_in_progress_is_refused_unless_forced(status: str) -> None:
+    revisions = stored(3, ("deployed", status))
+    refused = plan_release(revisions, FixOptions(TARGET), NOW)
+    assert refused.outcome is Outcome.SKIPPED and status in refused.reason and "--force" in refused.reason
+    assert not refused.writes
+    forced = plan_release(revisions, FixOptions(TARGET, force=True), NOW)
+    assert forced.outcome is Outcome.FIXED and forced.new_revision == 3
+    assert any("--force" in n for n in forced.notes)
+
+
+@pytest.mark.parametrize(("helm_major", "statuses", "reason"), [
+    (3, ("superseded", "uninstalled"), "release is uninstalled"),
+    (2, ("superseded", "deleted"), "release is deleted"),
+    (3, ("superseded", "failed"), "no deployed revision"),
+])
+def test_releases_without_a_usable_deployed_revision_are_skipped(helm_major: int, statuses: tuple[str, ...],
+                                                                 reason: str) -> None:
+    plan = plan_release(stored(helm_major, statuses), FixOptions(TARGET), NOW)
+    assert plan.outcome is Outcome.SKIPPED and reason in plan.reason and not plan.writes
+
+
+def test_nothing_to_convert_is_unchanged() -> None:
+    revision = stored(3, ("deployed",))[0]
+    current = helm3_release(name="web", manifest="---\n# Source: web/templates/svc.yaml\napiVersion: v1\n"
+                                                 "kind: Service\nmetadata:\n  name: web\n")
+    plan = plan_release([StoredRelease(revision.record, current)], FixOptions(TARGET), NOW)
+    assert plan.outcome is Outcome.UNCHANGED and not plan.writes
+
+
+def test_revisions_all_rewrites_every_older_revision_in_place_keeping_its_status() -> None:
+    plan = plan_release(stored(3, ("superseded", "deployed", "failed")), FixOptions(TARGET, all_revisions=True), NOW)
+    what = [w.what for w in plan.writes]
+    assert what == ["create revision 4 (deployed)", "update revision 2 (superseded, converted in place)",
+                    "update revision 3 (converted in place)", "update revision 1 (converted in place)"]
+    for write in plan.writes[1:]:
+        assert isinstance(write, Update)
+        assert not any(api in write.release.manifest for api in OLD_APIS)
+        assert write.release.description in ("Install complete", "Upgrade complete")
+    assert [w.release.status for w in plan.writes] == ["deployed", "superseded", "failed", "superseded"]
+
+
+def test_an_interrupted_fix_is_finished_without_a_new_revision() -> None:
+    revisions = stored(3, ("superseded", "deployed"))
+    first = plan_release(revisions, FixOptions(TARGET), NOW)
+    assert isinstance(first.writes[0], Create)
+    made = first.writes[0].release
+    record = StoredRecord(storage="test", key=made.key, namespace="apps", helm_major=3,
+                          labels={"status": "deployed"}, payload="", raw={})
+    crashed = [*revisions, StoredRelease(record, made)]  # revision 3 written, revision 2 still deployed
+    plan = plan_release(crashed, FixOptions(TARGET), NOW)
+    assert plan.outcome is Outcome.FIXED and plan.new_revision is None
+    assert [w.what for w in plan.writes] == ["update revision 2 (superseded)"]
+    assert any("finished an earlier fix" in n for n in plan.notes)
+    done = [revisions[0], StoredRelease(revisions[1].record, evolve(revisions[1].release, status="superseded")),
+            StoredRelease(record, made)]
+    assert plan_release(done, FixOptions(TARGET), NOW).outcome is Outcome.UNCHANGED
+
+
+def test_a_document_that_cannot_be_converted_fails_the_release_without_writes() -> None:
+    revisions = stored(3, ("deployed",))
+    broken = evolve(revisions[0].release, manifest="---\napiVersion: apps/v1beta1\nkind: Deployment\n: [\n")
+    plan = plan_release([StoredRelease(revisions[0].record, broken)], FixOptions(TARGET), NOW)
+    assert plan.outcome is Outcome.FAILED and "cannot be converted" in plan.reason and not plan.writes
+
+
+def test_matching_is_on_parsed_documents_not_text() -> None:
+    revisions = stored(3, ("deployed",))
+    crlf = ("---\r\n# Source: x/templates/d.yaml\r\nkind: Deployment\r\nmetadata:\r\n  name: web\r\n"
+            "apiVersion: 'extensions/v1beta1'\r\nspec:\r\n  template:\r\n    metadata:\r\n      labels:\r\n"
+            "        app: web\r\n    spec:\r\n      containers: [{name: web, image: nginx}]\r\n")
+    release = evolve(revisions[0].release, manifest=crlf)
+    plan = plan_release([StoredRelease(revisions[0].record, release)], FixOptions(TARGET), NOW)
+    assert plan.outcome is Outcome.FIXED
+    assert "apps/v1" in plan.writes[0].release.manifest
+    assert "extensions/v1beta1" not in plan.writes[0].release.manifest
+
+
+def test_documents_without_a_successor_are_removed_with_a_note() -> None:
+    revisions = stored(3, ("deployed",))
+    psp = ("---\n# Source: x/templates/psp.yaml\napiVersion: policy/v1beta1\nkind: PodSecurityPolicy\n"
+           "metadata:\n  name: restricted\nspec:\n  privileged: false\n")
+    release = evolve(revisions[0].release, manifest=revisions[0].release.manifest + psp)
+    plan = plan_release([StoredRelease(revisions[0].record, release)], FixOptions(KubeVersion.parse("1.25")), NOW)
+    assert plan.outcome is Outcome.FIXED
+    assert "PodSecurityPolicy" not in plan.writes[0].release.manifest
+    assert any("PodSecurityPolicy" in n for n in plan.conversions[0].notes)
