@@ -8,7 +8,9 @@ converter must not guess, e.g. a CSR signer); every other output must validate a
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,11 +70,11 @@ def test_golden_cases_exercise_every_registered_converter(monkeypatch: pytest.Mo
     used: set[Edge] = set()
 
     def recording(edge: Edge, converter: Converter) -> Converter:
-        def wrapper(obj: object, ctx: ConvertContext) -> ConversionResult:
+        def wrapper(obj: Mapping[str, Any], ctx: ConvertContext) -> ConversionResult:
             used.add(edge)
-            return converter(obj, ctx)  # type: ignore[arg-type]
+            return converter(obj, ctx)
 
-        return wrapper  # type: ignore[return-value]
+        return wrapper
 
     for edge, converter in list(REGISTRY.items()):
         monkeypatch.setitem(REGISTRY, edge, recording(edge, converter))

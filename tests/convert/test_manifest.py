@@ -1,0 +1,101 @@
+"""Whole-manifest conversion: untouched documents stay byte for byte, documents are matched after
+parsing (never on literal text), removed documents go with a note, bad YAML fails cleanly."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kubehop.convert import Action, NoteKind, convert_manifest
+from kubehop.errors import ManifestError
+from kubehop.model import KubeVersion
+
+T122 = KubeVersion(1, 22)
+T125 = KubeVersion(1, 25)
+
+UNTOUCHED = (
+    "\ufeff# leading comment\r\n"
+    "apiVersion: v1\r\n"
+    "kind:   ConfigMap   # odd spacing\r\n"
+    "metadata: {name: a}\r\n"
+    "data:\r\n"
+    "  text: 'apiVersion: extensions/v1beta1'\r\n"
+)
+INGRESS = """---
+# the web ingress
+apiVersion: extensions/v1beta1   # old
+kind: Ingress
+metadata:
+  name: web
+spec:
+  backend:
+    serviceName: web
+    servicePort: 80
+"""
+
+
+def test_untouched_documents_are_byte_identical_and_converted_ones_change() -> None:
+    result = convert_manifest(UNTOUCHED + INGRESS + "---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n", T122)
+    assert result.text.startswith(UNTOUCHED)
+    assert result.text.endswith("---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n")
+    assert "# the web ingress\napiVersion: networking.k8s.io/v1 # old\n" in result.text
+    assert [c.action for c in result.changes] == [Action.CONVERT]
+    assert result.changed
+
+
+def test_literal_text_that_looks_like_an_old_api_is_not_touched() -> None:
+    text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  x: |\n    apiVersion: extensions/v1beta1\n"
+    result = convert_manifest(text, T122)
+    assert result.text == text
+    assert result.changes == ()
+
+
+def test_a_removed_first_document_leaves_the_rest_intact() -> None:
+    psp = "apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: p}\nspec: {}\n"
+    rest = "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n"
+    result = convert_manifest(psp + rest, T125)
+    assert result.text == rest
+    assert result.changes[0].action is Action.REMOVE
+    assert result.notes[0].kind is NoteKind.DROPPED
+    assert "PodSecurityPolicy p" in result.notes[0].message
+
+
+def test_a_refused_conversion_keeps_the_document_and_says_why() -> None:
+    text = "apiVersion: resource.k8s.io/v1alpha2\nkind: ResourceClaim\nmetadata: {name: c}\nspec: {}\n"
+    result = convert_manifest(text, KubeVersion(1, 31))
+    assert result.text == text
+    assert not result.changed
+    assert "rewrite it by hand" in result.changes[0].error
+
+
+def test_json_input_is_converted() -> None:
+    text = '{"apiVersion": "rbac.authorization.k8s.io/v1beta1", "kind": "Role", "metadata": {"name": "r"}, "rules": []}\n'
+    result = convert_manifest(text, T122)
+    assert "rbac.authorization.k8s.io/v1" in result.text
+    assert "v1beta1" not in result.text
+
+
+def test_invalid_yaml_raises_a_manifest_error_naming_the_file() -> None:
+    with pytest.raises(ManifestError, match=r"app.yaml:3: not valid YAML"):
+        convert_manifest("apiVersion: v1\nkind: A\n---\nkey: [unclosed\n", T122, path="app.yaml")
+
+
+_DOC = st.sampled_from([
+    "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+    "# just a comment\n",
+    "\n",
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d  # c\nspec:\n  selector: {matchLabels: {a: b}}\n"
+    "  template: {metadata: {labels: {a: b}}}\n",
+    "kind: NotAnObject\n",
+    "- a\n- b\n",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_DOC, max_size=6), st.booleans(), st.booleans())
+def test_streams_without_anything_to_convert_come_back_unchanged(docs: list[str], lead: bool, crlf: bool) -> None:
+    text = ("---\n" if lead else "") + "---\n".join(docs)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    assert convert_manifest(text, T125).text == text
