@@ -5,6 +5,7 @@ from __future__ import annotations
 pytest_plugins: list[str] = [
     "tests.fixtures.tools",
     "tests.fixtures.kube_api",
+    "tests.fixtures.kube_cluster",
     "tests.fixtures.postgres",
     "tests.fixtures.etcd",
 ]

@@ -53,3 +53,15 @@ class EtcdError(KubehopError):
 
 class RecordNotFoundError(StorageError):
     """A release record asked for by key does not exist in the storage backend."""
+
+
+class ClusterRequestError(ClusterError):
+    """The Kubernetes API answered one request with an error status (kept in `status`)."""
+
+    def __init__(self, message: str, *, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ResourceForbiddenError(ClusterRequestError):
+    """401/403 on one request: the credentials may not read that resource (others may still be readable)."""

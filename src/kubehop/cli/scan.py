@@ -13,9 +13,10 @@ HELP = "find API versions that the target Kubernetes version removes or deprecat
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("scan", help=HELP, description=HELP)
-    parser.add_argument("paths", nargs="+", metavar="PATH",
-                        help="manifest file, directory (recursive), chart directory or .tgz, or - for stdin")
-    add_target_option(parser)
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="manifest file, directory (recursive), chart directory or .tgz, or - for stdin "
+                             "(optional with --cluster or --releases)")
+    add_target_option(parser, required=False)
     add_lifecycle_option(parser)
     add_output_option(parser)
     add_rule_options(parser)
@@ -23,13 +24,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     charts.add_argument("-f", "--values", action="append", default=[], metavar="FILE", help="values file")
     charts.add_argument("--set", action="append", default=[], dest="set_values", metavar="KEY=VAL",
                         help="set a chart value")
-    charts.add_argument("-n", "--namespace", default=os.environ.get("HELM_NAMESPACE"),
-                        help="namespace to render charts in ($HELM_NAMESPACE)")
+    charts.add_argument("-n", "--namespace", default=None,
+                        help="namespace to render charts in ($HELM_NAMESPACE); with --cluster/--releases, "
+                             "the only namespace scanned")
     charts.add_argument("--release-name", default="release-name", help="release name to render charts with")
     charts.add_argument("--kube-version", metavar="VERSION",
                         help="Kubernetes version charts are rendered for (default: the target)")
     parser.add_argument("--full-parse", action="store_true",
                         help="parse every document, even those no rule needs (finds syntax errors everywhere)")
+    from kubehop.cli.scan_sources import add_source_options
+
+    add_source_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -47,6 +52,7 @@ def split_rules(values: list[str]) -> frozenset[str]:
 
 def run(args: argparse.Namespace) -> int:
     from kubehop import __version__
+    from kubehop.cli.scan_sources import open_sources, scan_sources
     from kubehop.lifecycle import Lifecycle
     from kubehop.manifests.charts import ChartOptions
     from kubehop.model import KubeVersion
@@ -55,15 +61,18 @@ def run(args: argparse.Namespace) -> int:
     from kubehop.scan_paths import scan_paths
 
     lifecycle = Lifecycle.load(args.lifecycle) if args.lifecycle else Lifecycle.default()
-    target = lifecycle.parse_target(args.target)
+    sources = open_sources(args)
+    target = sources.target(args.target, lifecycle)
     scanner = Scanner(ScanOptions(target=target, lifecycle=lifecycle, skip=split_rules(args.skip),
                                   only=split_rules(args.only), full_parse=args.full_parse))
     chart_options = ChartOptions(
-        values=tuple(args.values), set_values=tuple(args.set_values), namespace=args.namespace,
+        values=tuple(args.values), set_values=tuple(args.set_values),
+        namespace=args.namespace or os.environ.get("HELM_NAMESPACE"),
         kube_version=KubeVersion.parse(args.kube_version) if args.kube_version else target,
         release_name=args.release_name,
     )
-    findings = list(scan_paths(args.paths, scanner, chart_options, sys.stdin))
+    findings = list(scan_paths(args.paths, scanner, chart_options, sys.stdin)) if args.paths else []
+    findings += scan_sources(sources, scanner)
     meta = ReportMeta(command="scan", target=str(target), tool_version=__version__,
                       documents=scanner.stats.documents, sources=scanner.stats.sources,
                       notes=tuple(scanner.stats.notes))

@@ -1,0 +1,110 @@
+"""Discovery and paged, metadata-only listing of live objects through the official client (the I/O edge).
+
+Lists ask for `PartialObjectMetadataList` (what `kubectl get --show-kind -o name` and controllers'
+metadata informers use): every piece of evidence is in `metadata`, and Secrets' data never crosses
+the wire. A server that ignores that request sends whole objects; Secret payloads are then dropped
+as each page is parsed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from kubehop.cluster.discovery import GroupVersions, ServedResource, parse_groups, parse_resources
+from kubehop.cluster.evidence import iter_items
+from kubehop.errors import ClusterError, ClusterRequestError, ResourceForbiddenError
+
+METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
+REQUEST_TIMEOUT = 60.0
+
+
+def context_name(kubeconfig: str | None, context: str | None) -> str:
+    """The context a client built from these options talks to (for messages and finding locations)."""
+    if context:
+        return context
+    from kubernetes import config
+    from kubernetes.config.config_exception import ConfigException
+
+    path = (kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")).split(os.pathsep)[0]
+    if not os.path.exists(path):
+        return "in-cluster" if os.environ.get("KUBERNETES_SERVICE_HOST") else "current"
+    try:
+        _, current = config.list_kube_config_contexts(config_file=path)  # type: ignore[no-untyped-call]
+    except (ConfigException, OSError, TypeError, ValueError):
+        return "current"
+    return str((current or {}).get("name") or "current")
+
+
+class ClusterReader:
+    """GETs against one cluster; errors name the context and the request."""
+
+    def __init__(self, client: Any, context: str, chunk_size: int = 500) -> None:
+        self.client = client
+        self.context = context
+        self.chunk_size = chunk_size
+
+    def get(self, path: str, query: list[tuple[str, str]] | None = None, accept: str = "application/json",
+            what: str = "") -> dict[str, Any]:
+        from kubernetes.client.exceptions import ApiException
+        from urllib3.exceptions import HTTPError
+
+        what = what or f"GET {path}"
+        try:
+            method, url, headers, _, _ = self.client.param_serialize(
+                "GET", path, query_params=query or [], header_params={"Accept": accept}, auth_settings=["BearerToken"])
+            response = self.client.call_api(method, url, header_params=headers, _request_timeout=REQUEST_TIMEOUT)
+            response.read()
+        except ApiException as exc:
+            status, reason, body = exc.status or 0, exc.reason or "", exc.body or ""
+        except (HTTPError, OSError) as exc:
+            raise ClusterError(f"context {self.context}: cannot reach the API server ({what}): {exc}") from exc
+        else:
+            status, reason, body = response.status, response.reason or "", response.data
+        if 200 <= status < 300:
+            data = json.loads(body)
+            if not isinstance(data, dict):
+                raise ClusterError(f"context {self.context}: {what}: the answer is not a JSON object")
+            return data
+        message = _status_message(body) or reason
+        if status in (401, 403):
+            raise ResourceForbiddenError(f"context {self.context}: {what}: {status} {reason}: {message}",
+                                         status=status)
+        raise ClusterRequestError(
+            f"context {self.context}: {what}: the API server answered {status} {reason}: {message}", status=status)
+
+    def discover_groups(self) -> list[GroupVersions]:
+        return parse_groups(self.get("/api", what="discovery"), self.get("/apis", what="discovery"))
+
+    def discover_resources(self, group: str, version: str) -> list[ServedResource]:
+        path = f"/apis/{group}/{version}" if group else f"/api/{version}"
+        return parse_resources(self.get(path, what=f"discovery of {path}"), group, version)
+
+    def list_objects(self, resource: ServedResource, namespace: str | None) -> Iterator[dict[str, Any]]:
+        """Every object's metadata, page by page (limit/continue); an expired continue restarts once."""
+        what = f"list {resource.label}" + (f" in namespace {namespace}" if namespace and resource.namespaced else "")
+        path = resource.collection_path(namespace)
+        token, restarted = "", False
+        while True:
+            query = [("limit", str(self.chunk_size))] + ([("continue", token)] if token else [])
+            try:
+                page = self.get(path, query, accept=METADATA_ONLY, what=what)
+            except ClusterRequestError as exc:
+                if exc.status == 410 and token and not restarted:  # continue token expired: start over
+                    token, restarted = "", True
+                    continue
+                raise
+            yield from iter_items(page)
+            token = str((page.get("metadata") or {}).get("continue") or "")
+            if not token:
+                return
+
+
+def _status_message(body: Any) -> str:
+    try:
+        data = json.loads(body)
+    except (TypeError, ValueError):
+        return ""
+    return str(data.get("message") or "") if isinstance(data, dict) else ""
