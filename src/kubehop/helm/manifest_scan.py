@@ -12,9 +12,9 @@ of revisions must cost little more than decoding them. Three things keep it chea
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 
 from kubehop.manifests import Chunk, parse_chunk
 from kubehop.manifests.sniff import sniff
@@ -27,13 +27,9 @@ _KINDS = re.compile(r"""kind["']?[ \t]*:[ \t]*["']?(\w+)""")
 _MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
 _SOURCE = re.compile(r"^# Source: (.+?)[ \t]*\r?$", re.MULTILINE)
 _CACHE_LIMIT = 4096
+_OCCURRENCE_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
-def _wanted_api_versions(text: str, scanner: Scanner) -> tuple[set[str], int]:
-    """The apiVersions some rule wants here, and how many apiVersion keys there are (about one a document)."""
-    found = _API_VERSIONS.findall(text)
-    kinds = set(_KINDS.findall(text))
-    return {av for av in set(found) if any(scanner.wants(av, kind) for kind in kinds)}, len(found)
 
 
 def _pieces(text: str) -> Iterator[tuple[int, int]]:
@@ -49,21 +45,33 @@ def _pieces(text: str) -> Iterator[tuple[int, int]]:
     yield pos, len(text)
 
 
-def _candidate_pieces(text: str, wanted: set[str]) -> Iterator[tuple[int, int]]:
-    """The documents that contain a wanted apiVersion, found from the occurrences outwards."""
-    if "\n..." in text or text.startswith("..."):
-        yield from (p for p in _pieces(text) if any(av in text[p[0]:p[1]] for av in wanted))
-        return
+def _candidate_pieces(text: str, wanted: dict[str, int]) -> Iterator[tuple[int, int]]:
+    """The documents holding an apiVersion key with a wanted value (`wanted` maps value -> occurrences)."""
     starts: set[int] = set()
-    for api_version in wanted:
-        pos = text.find(api_version)
-        while pos >= 0:
-            start = _document_start(text, pos)
+    for api_version, occurrences in wanted.items():
+        pattern = _occurrence_pattern(api_version)
+        pos = 0
+        for _ in range(occurrences):
+            match = pattern.search(text, pos)
+            if match is None:
+                break
+            start, end = _document_start(text, match.start()), _document_end(text, match.start())
+            if "\n..." in text[start:end] or text.startswith("...", start):
+                # A `...` end marker inside: split the whole stream the slow, exact way.
+                yield from (p for p in _pieces(text) if any(av in text[p[0]:p[1]] for av in wanted))
+                return
             starts.add(start)
-            end = _document_end(text, pos)
-            pos = text.find(api_version, end) if end < len(text) else -1
+            pos = end
     for start in sorted(starts):
         yield start, _document_end(text, start)
+
+
+def _occurrence_pattern(api_version: str) -> re.Pattern[str]:
+    pattern = _OCCURRENCE_PATTERNS.get(api_version)
+    if pattern is None:
+        pattern = re.compile(r"""apiVersion["']?[ \t]*:[ \t]*["']?""" + re.escape(api_version) + r"(?![\w./-])")
+        _OCCURRENCE_PATTERNS[api_version] = pattern
+    return pattern
 
 
 def _is_marker(text: str, at: int) -> bool:
@@ -89,11 +97,12 @@ def _document_end(text: str, pos: int) -> int:
 
 def _relabel(finding: Finding, base: Location) -> Finding:
     old = finding.location
-    if old == base:
-        return finding
     loc = Location(path=base.path, line=old.line, template=old.template, release=base.release,
                    namespace=base.namespace, revision=base.revision, status=base.status, storage_key=base.storage_key)
-    return replace(finding, location=loc)
+    # Finding is frozen; a shallow copy with the new location is what dataclasses.replace builds, faster.
+    new = copy.copy(finding)
+    object.__setattr__(new, "location", loc)
+    return new
 
 
 class ManifestScanner:
@@ -102,11 +111,26 @@ class ManifestScanner:
     def __init__(self, scanner: Scanner) -> None:
         self.scanner = scanner
         self._seen: dict[tuple[str, str | None], tuple[Finding, ...]] = {}
+        self._wanted: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+
+    def _wanted_api_versions(self, text: str) -> tuple[dict[str, int], int]:
+        """How often each apiVersion some rule wants occurs here, and how many apiVersion keys there are."""
+        found = _API_VERSIONS.findall(text)
+        if not found:
+            return {}, 0
+        key = (frozenset(found), frozenset(_KINDS.findall(text)))
+        wanted = self._wanted.get(key)
+        if wanted is None:
+            if len(self._wanted) >= _CACHE_LIMIT:
+                self._wanted.clear()
+            wanted = frozenset(av for av in key[0] if any(self.scanner.wants(av, kind) for kind in key[1]))
+            self._wanted[key] = wanted
+        return {av: found.count(av) for av in wanted}, len(found)
 
     def scan(self, text: str, base: Location) -> Iterator[Finding]:
         scanner = self.scanner
         scanner.stats.sources += 1
-        wanted, documents = _wanted_api_versions(text, scanner)
+        wanted, documents = self._wanted_api_versions(text)
         scanner.stats.documents += documents
         if not wanted:
             return

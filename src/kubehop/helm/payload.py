@@ -16,8 +16,9 @@ DEFAULT_MAX_INFLATED = 256 * 1024 * 1024
 
 def b64decode_strict(text: str | bytes, *, key: str, what: str = "payload") -> bytes:
     try:
-        return base64.b64decode(text, validate=True)
-    except (binascii.Error, ValueError) as exc:
+        data = text.encode("ascii") if isinstance(text, str) else text
+        return binascii.a2b_base64(data, strict_mode=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
         raise HelmRecordError(f"{what} is not base64 ({exc})", key=key) from exc
 
 

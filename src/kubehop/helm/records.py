@@ -103,18 +103,19 @@ def object_for(
     namespace: str,
     labels: Mapping[str, str],
     resource_version: str | None = None,
+    secret_type: str | None = None,
 ) -> dict[str, Any]:
-    """The Secret or ConfigMap that stores `release`, as Helm's secrets/cfgmaps drivers build it."""
+    """The Secret or ConfigMap that stores `release`, as Helm's secrets/cfgmaps drivers build it.
+
+    `secret_type` keeps the type of a Secret being replaced (the API server refuses to change it).
+    """
     payload = encode_body(release)
     metadata: dict[str, Any] = {"name": release.key, "namespace": namespace, "labels": dict(labels)}
     if resource_version is not None:
         metadata["resourceVersion"] = resource_version
     obj: dict[str, Any] = {"apiVersion": "v1", "kind": kind, "metadata": metadata}
     if kind == "Secret":
-        if release.helm_major == 3:
-            obj["type"] = HELM3_SECRET_TYPE
-        else:
-            obj["type"] = "Opaque"
+        obj["type"] = secret_type or (HELM3_SECRET_TYPE if release.helm_major == 3 else "Opaque")
         obj["data"] = {"release": base64.b64encode(payload.encode("ascii")).decode("ascii")}
     else:
         obj["data"] = {"release": payload}

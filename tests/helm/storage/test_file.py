@@ -66,3 +66,36 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path.write_text("items: [\n")
     with pytest.raises(StorageError, match="not YAML"):
         list(FileStorage(path).list(Query()))
+
+
+@pytest.mark.parametrize("failing", ["os.replace", "os.fsync"])
+def test_failed_write_leaves_the_file_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                failing: str) -> None:
+    path = tmp_path / "r.yaml"
+    storage = FileStorage(path)
+    first = storage.create(helm3_release(version=1))
+    before = path.read_bytes()
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(failing, boom)
+    with pytest.raises(OSError, match="No space left"):
+        storage.update(evolve(decode_body(first.payload, 3), status="superseded"), first)
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".r.yaml.lock", "r.yaml"]  # no temporary left over
+    # The record as read is still current, so the same update now succeeds.
+    assert storage.update(evolve(decode_body(first.payload, 3), status="superseded"), first).status == "superseded"
+
+
+def test_secret_type_is_kept_on_update(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    storage = FileStorage(path)
+    first = storage.create(helm3_release(version=1))
+    doc = yaml.safe_load(path.read_text())
+    doc["items"][0]["type"] = "Opaque"
+    path.write_text(yaml.safe_dump(doc))
+    current = storage.get("default", first.key)
+    storage.update(evolve(decode_body(current.payload, 3), status="superseded"), current)
+    assert yaml.safe_load(path.read_text())["items"][0]["type"] == "Opaque"

@@ -117,3 +117,27 @@ def test_undecodable_object_is_reported_not_fatal(kube_api: KubeApi) -> None:
     problem = next(r for r in found if isinstance(r, StoredRecord) and r.version == 2)
     with pytest.raises(HelmRecordError, match=r"sh\.helm\.release\.v1\.demo\.v2: payload is not base64"):
         decode_body(problem.payload, 3, key=problem.key)
+
+
+def test_listing_streams_one_page_at_a_time(kube_api: KubeApi) -> None:
+    ns = kube_api.namespace()
+    storage = KubeStorage(kube_api.api_client(), kind="ConfigMap", helm_major=3, page_size=2)
+    for version in range(1, 6):
+        storage.create(helm3_release(namespace=ns, version=version))
+    before = len(kube_api.emulator.list_requests)
+    stream = storage.list(Query(namespace=ns))
+    next(stream)
+    assert len(kube_api.emulator.list_requests) - before == 1  # only the first page was fetched
+    assert len(list(stream)) == 4
+    assert len(kube_api.emulator.list_requests) - before == 3
+
+
+def test_api_errors_are_storage_errors(kube_api: KubeApi, tmp_path: Any) -> None:
+    from kubehop.cluster import api_client
+    from kubehop.errors import StorageError
+    from tests.fixtures.kube_api import write_kubeconfig
+
+    dead = api_client(str(write_kubeconfig(tmp_path / "config", "http://127.0.0.1:9")))
+    dead.configuration.retries = 0
+    with pytest.raises(StorageError, match="cannot reach the Kubernetes API"):
+        list(KubeStorage(dead, kind="Secret", helm_major=3).list(Query(namespace="x")))

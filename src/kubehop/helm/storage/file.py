@@ -166,6 +166,7 @@ class FileStorage:
 
     def update(self, release: Release, expected: StoredRecord) -> StoredRecord:
         obj = object_for(release, kind=expected.kind or "Secret", namespace=expected.namespace,
+                         secret_type=expected.raw.get("type"),
                          labels=release_labels(release, now=int(time.time()), created=False, extra=expected.labels))
         self._replace(expected, obj)
         return record_from_object(obj, self.name)

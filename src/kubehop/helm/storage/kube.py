@@ -136,7 +136,7 @@ class KubeStorage:
         body = object_for(
             release, kind=self._kind, namespace=expected.namespace,
             labels=release_labels(release, now=int(time.time()), created=False, extra=expected.labels),
-            resource_version=expected.resource_version,
+            resource_version=expected.resource_version, secret_type=expected.raw.get("type"),
         )
         replaced = self._request("replace_namespaced_{}", expected.key, expected.namespace, body)
         replaced.setdefault("kind", self._kind)
