@@ -55,3 +55,15 @@ def test_quantities() -> None:
     assert parse_quantity("1G") < parse_quantity("1Gi")  # type: ignore[operator]
     assert parse_quantity("100m") == parse_quantity("0.1")
     assert parse_quantity("lots") is None
+
+
+def test_chart_render_leaves_out_hooks_and_crds(helm_binary: str) -> None:
+    from kubehop.check.inputs import render_chart_manifest
+    from tests.check.helpers import DATA
+
+    manifest = render_chart_manifest(str(DATA / "chart-x"), release="x", namespace="kube-system", values=(),
+                                     set_values=())
+    assert [(o["kind"], o["metadata"]["name"]) for o in manifest.objects] == [("DaemonSet", "x")]
+    assert manifest.templates["DaemonSet/x"] == "x/templates/daemonset.yaml"
+    with pytest.raises(UsageError, match="no such chart"):
+        render_chart_manifest(str(DATA / "nope"), release="x", namespace="d", values=(), set_values=())

@@ -77,3 +77,32 @@ def test_check_upgrade_against_the_cluster(kube_api: KubeApi, capsys: pytest.Cap
     repaired = apply_selector_fixes(chart, outcome.report.fixes, ns)
     assert yaml.safe_load(fixed.read_text())["spec"]["selector"] == repaired[0]["spec"]["selector"]
     assert not run_check(repaired, load("seed/revision-2.yaml"), [live], outcome.context).rejected
+
+
+def test_rollback_fully_online_secret_storage_and_live_objects(kube_api: KubeApi,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    from kubehop.helm.storage.kube import KubeStorage
+    from tests.helm.factories import helm3_release
+
+    ns = kube_api.namespace()
+    client = kube_api.api_client()
+    store = KubeStorage(client, kind="Secret", helm_major=3)
+    seed = DATA / "seed"
+    fixed = (seed / "revision-2.yaml").read_text().replace(
+        "spec:\n  template:", "spec:\n  selector:\n    matchLabels: {app: x, chart: x-1.2.3, heritage: Tiller, "
+        "release: x}\n  template:")
+    for version, status, manifest in ((1, "superseded", (seed / "revision-1.yaml").read_text()),
+                                      (2, "superseded", (seed / "revision-2.yaml").read_text()),
+                                      (3, "deployed", fixed)):
+        store.create(helm3_release(name="x", namespace=ns, version=version, status=status, manifest=manifest))
+    live = load("seed/live.yaml")[0]
+    live["metadata"]["namespace"] = ns
+    _create(client, f"/apis/apps/v1/namespaces/{ns}/daemonsets", live)
+    args = ["check", "rollback", "x", "--to-revision", "2", "-n", ns, "--storage", "secret", "--cluster",
+            "--kubeconfig", str(kube_api.kubeconfig), "--helm-version", "3.17.3"]
+    assert main(args) == 3
+    out = capsys.readouterr().out
+    assert 'Error: cannot patch "x" with kind DaemonSet' in out and '"null": field is immutable]' in out
+    assert main([*args[:3], "--to-revision", "3", *args[5:], "-o", "json"]) == 0
+    check = json.loads(capsys.readouterr().out)["check"]
+    assert check["kubeVersion"] and check["live"] == "supplied"  # GET /version and the live DaemonSet

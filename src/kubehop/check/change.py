@@ -25,6 +25,7 @@ class Mode(enum.Enum):
     CREATE = "create"  # not live: POST of the render
     PATCH = "patch"  # three-way strategic merge patch (plain upgrade/rollback)
     PUT = "put"  # --force in Helm 3: replace with the render
+    DELETE = "delete"  # only in the revision Helm diffs against: Helm deletes it after the update
 
 
 class LiveSource(enum.Enum):
@@ -98,7 +99,7 @@ class ObjectChange:
 
     @property
     def is_update(self) -> bool:
-        return self.mode is not Mode.CREATE and self.live is not None
+        return self.mode in (Mode.PATCH, Mode.PUT) and self.live is not None
 
 
 @dataclass(frozen=True, order=True)
@@ -124,4 +125,6 @@ class Violation:
     object_error: str = ""
     # A Helm-side failure (not an apiserver error), printed instead of `cannot patch ...`.
     helm_error: str = ""
+    # "current" / "new" when Helm cannot even build that manifest (it stops before any diff).
+    build_stage: str = ""
     extra: tuple[tuple[str, str], ...] = ()

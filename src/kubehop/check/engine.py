@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubehop.check import helm2
-from kubehop.check.change import CheckContext, ObjectChange, Violation
+from kubehop.check.change import CheckContext, Mode, ObjectChange, Violation
 from kubehop.check.fixes import SELECTOR_RULES, SelectorFix, selector_fix
-from kubehop.check.messages import apiserver_error, helm_cli_error, helm_object_error
-from kubehop.check.objects import build_changes
+from kubehop.check.messages import apiserver_error, build_error, helm_cli_error, helm_object_error
+from kubehop.check.objects import build_changes, object_key
 from kubehop.check.steps import plan_steps
 from kubehop.model import Finding, Location, Severity
 
@@ -38,15 +38,16 @@ def field_violations(change: ObjectChange, ctx: CheckContext) -> list[Violation]
 
 
 def all_violations(change: ObjectChange, ctx: CheckContext) -> list[Violation]:
-    from kubehop.check.rules import ALL_RULES
+    from kubehop.check.rules import ALL_RULES, DELETED_OBJECT_RULES
 
-    return [v for rule in ALL_RULES for v in rule.check(change, ctx)]
+    rules = DELETED_OBJECT_RULES if change.mode is Mode.DELETE else ALL_RULES
+    return [v for rule in rules for v in rule.check(change, ctx)]
 
 
 def object_error(change: ObjectChange, violations: Sequence[Violation], severity: Severity) -> str:
     """The error Helm reports for this object from the violations at `severity` or worse ('' if none)."""
     relevant = [v for v in violations if v.severity >= severity]
-    helm_side = [v.helm_error for v in relevant if v.helm_error]
+    helm_side = [v.helm_error for v in relevant if v.helm_error and not v.build_stage]
     if helm_side:
         return helm_side[0]
     whole = [v.object_error for v in relevant if v.object_error]
@@ -68,8 +69,21 @@ def run_check(
     findings: list[Finding] = []
     fixes: list[SelectorFix] = []
     rejected_errors: list[str] = []
+    unbuildable: dict[str, list[tuple[int, str]]] = {"current": [], "new": []}
+    # Helm builds each manifest in its own order; errors are listed in that order.
+    position = {"current": _positions(original_docs, ctx), "new": _positions(target_docs, ctx)}
     for change in changes:
         violations = all_violations(change, ctx)
+        if not violations:
+            continue
+        built = [v for v in violations if v.build_stage]
+        for violation in built:
+            where = position[violation.build_stage].get((change.key.kind, change.key.name), 0)
+            unbuildable[violation.build_stage].append((where, violation.helm_error))
+            findings.append(_finding(change, ctx, violation,
+                                     helm_cli_error(ctx, [build_error(ctx, violation.build_stage,
+                                                                      [violation.helm_error])]), None))
+        violations = [v for v in violations if not v.build_stage]
         if not violations:
             continue
         rejected = object_error(change, violations, Severity.REMOVED)
@@ -88,12 +102,24 @@ def run_check(
             findings.append(_finding(change, ctx, violation, helm_cli_error(ctx, [line]) if line else "", fix))
     findings.sort(key=lambda f: (-int(f.severity), f.kind, f.namespace, f.name, f.rule_id))
     report_fixes = tuple(fixes)
-    rejected_any = bool(rejected_errors)
+    # Helm builds the current manifest, then the new one, and stops at the first that fails: no diff at all.
+    stage = next((s for s in ("current", "new") if unbuildable[s]), "")
+    if stage:
+        helm_error = helm_cli_error(ctx, [build_error(ctx, stage, [e for _, e in sorted(unbuildable[stage])])])
+    else:
+        helm_error = helm_cli_error(ctx, rejected_errors) if rejected_errors else ""
     return CheckReport(
         findings=tuple(findings), changes=tuple(changes), fixes=report_fixes,
-        steps=plan_steps(ctx, report_fixes, rejected_any),
-        helm_error=helm_cli_error(ctx, rejected_errors) if rejected_errors else "",
+        steps=plan_steps(ctx, report_fixes, bool(helm_error)), helm_error=helm_error,
     )
+
+
+def _positions(docs: Sequence[Mapping[str, Any]], ctx: CheckContext) -> dict[tuple[str, str], int]:
+    out: dict[tuple[str, str], int] = {}
+    for index, doc in enumerate(docs):
+        key = object_key(doc, ctx.namespace)
+        out.setdefault((key.kind, key.name), index)
+    return out
 
 
 def _finding(

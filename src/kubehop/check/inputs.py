@@ -58,7 +58,8 @@ def render_chart_manifest(
     chart: str, *, release: str, namespace: str, values: Sequence[str], set_values: Sequence[str],
     kube_version: Any = None,
 ) -> Manifest:
-    """The chart rendered by the real helm (`helm template`), hooks left out as Helm's manifest does."""
+    """The chart rendered by the real helm (`helm template`), without hooks and `crds/` (Helm keeps both
+    out of the release manifest and never patches them on upgrade)."""
     from kubehop.manifests.charts import ChartOptions, render_chart
 
     if not Path(chart).exists():
@@ -66,7 +67,9 @@ def render_chart_manifest(
     text = render_chart(chart, ChartOptions(values=tuple(values), set_values=tuple(set_values),
                                             namespace=namespace, kube_version=kube_version, release_name=release))
     manifest = parse_manifest(text, f"chart {chart}")
-    kept = tuple(o for o in manifest.objects if not _is_hook(o))
+    crds = {key for key, template in manifest.templates.items() if "/crds/" in f"/{template}"}
+    kept = tuple(o for o in manifest.objects if not _is_hook(o)
+                 and f"{o.get('kind')}/{(o.get('metadata') or {}).get('name')}" not in crds)
     return Manifest(source=manifest.source, objects=kept, templates=manifest.templates)
 
 

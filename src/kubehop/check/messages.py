@@ -82,3 +82,11 @@ def statefulset_forbidden(kube: KubeVersion | None) -> tuple[str, frozenset[str]
                    "persistentVolumeClaimRetentionPolicy", "minReadySeconds")
     listed = ", ".join(f"'{a}'" for a in allowed[:-1]) + f" and '{allowed[-1]}'"
     return f"updates to statefulset spec for fields other than {listed} are forbidden", frozenset(allowed)
+
+
+def build_error(ctx: CheckContext, stage: str, errors: Sequence[str]) -> str:
+    """Helm's failure to build a manifest: client-go aggregates every object's error as `[e1, e2]`."""
+    body = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
+    if ctx.helm_version < (3, 0, 0):
+        return body
+    return f"unable to build kubernetes objects from {stage} release manifest: {body}"

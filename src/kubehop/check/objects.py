@@ -111,7 +111,8 @@ def build_changes(
     live_docs: Sequence[Mapping[str, Any]] | None,
     ctx: CheckContext,
 ) -> list[ObjectChange]:
-    """One ObjectChange per object of the manifest to apply, in manifest order."""
+    """One ObjectChange per object of the manifest to apply, in manifest order, then one (mode DELETE)
+    per object only the revision Helm diffs against holds."""
     originals = _objects(original_docs)
     by_identity = {helm_identity(o, object_key(o, ctx.namespace), ctx.helm_version): o for o in originals}
     by_name = {_name_key(object_key(o, ctx.namespace)): o for o in originals}
@@ -130,8 +131,9 @@ def build_changes(
             source = LiveSource.INFERRED
         else:
             live, source, note = None, LiveSource.ABSENT, "not in the current revision: assumed not to exist"
-        if original is None and same_object is not None and live is not None and ctx.operation is Operation.UPGRADE:
-            # helm upgrade adopts an object it cannot match by group: the live object becomes the original.
+        if original is None and live is not None and ctx.operation is Operation.UPGRADE:
+            # helm upgrade adopts a live object the current revision does not hold (a new object of the
+            # chart, or one it cannot match by group): the live object becomes the original.
             original = live
         if live is None:
             mode, result = Mode.CREATE, replaced(target)
@@ -143,6 +145,17 @@ def build_changes(
             key=key, api_version=str(target.get("apiVersion") or ""), target=target, original=original,
             live=live, live_source=source, mode=mode, result=result,
             original_api_version=str((same_object or {}).get("apiVersion") or ""), note=note,
+        ))
+    kept = {_name_key(c.key) for c in changes}
+    for original in originals:
+        key = object_key(original, ctx.namespace)
+        if _name_key(key) in kept:
+            continue
+        live = live_by_name.get(_name_key(key)) if live_docs is not None else None
+        changes.append(ObjectChange(
+            key=key, api_version=str(original.get("apiVersion") or ""), target=original, original=original,
+            live=live, live_source=LiveSource.SUPPLIED if live is not None else LiveSource.ABSENT,
+            mode=Mode.DELETE, result=original, original_api_version=str(original.get("apiVersion") or ""),
         ))
     return changes
 

@@ -46,6 +46,8 @@ FIELD_RULES: tuple[CheckRule, ...] = (
     immutable_configmap_secret,
 )
 ALL_RULES: tuple[CheckRule, ...] = (*FIELD_RULES, force_is_put)
+# Objects Helm will delete (only in the revision it diffs against) can still stop it from building.
+DELETED_OBJECT_RULES: tuple[CheckRule, ...] = (removed_api_in_release,)
 REGISTRY: Mapping[str, CheckRule] = MappingProxyType({rule.ID: rule for rule in ALL_RULES})
 
 

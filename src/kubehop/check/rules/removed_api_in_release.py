@@ -16,36 +16,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kubehop.check.change import CheckContext, ObjectChange, Operation, Violation
+from kubehop.check.change import CheckContext, Mode, ObjectChange, Operation, Violation
 
 ID = "removed-api-in-release"
 SUMMARY = "a release manifest uses an apiVersion the cluster no longer serves (Helm cannot build it)"
 
 
-def _mapping_error(change: ObjectChange, api_version: str) -> str:
-    where = f' namespace: "{change.key.namespace}"' if change.key.namespace else ' namespace: ""'
-    return (f'resource mapping not found for name: "{change.key.name}"{where} from "": no matches for kind '
-            f'"{change.key.kind}" in version "{api_version}"\nensure CRDs are installed first')
+def mapping_error(change: ObjectChange, api_version: str, ctx: CheckContext) -> str:
+    """client-go's error for an object whose kind/version the server does not serve."""
+    if ctx.helm_version < (3, 0, 0):
+        return f'unable to recognize "": no matches for kind "{change.key.kind}" in version "{api_version}"'
+    return (f'resource mapping not found for name: "{change.key.name}" namespace: "{change.key.namespace}" from "": '
+            f'no matches for kind "{change.key.kind}" in version "{api_version}"\nensure CRDs are installed first')
 
 
 def check(change: ObjectChange, ctx: CheckContext) -> Iterator[Violation]:
-    if ctx.served.get(change.api_version) is False:
+    old_api = change.original_api_version
+    if old_api and ctx.served.get(old_api) is False:
+        yield Violation(
+            rule_id=ID, field="apiVersion", old=old_api, new=change.api_version, build_stage="current",
+            helm_error=mapping_error(change, old_api, ctx),
+            message=(
+                f"{change.key}: the current revision has it as {old_api}, which this cluster does not serve, so "
+                "Helm cannot build the current manifest; rewrite the stored revision first (kubehop releases fix)"
+            ),
+        )
+    if ctx.served.get(change.api_version) is False and change.mode is not Mode.DELETE:
         context = "the manifest to apply" if ctx.operation is Operation.UPGRADE else (
             f"revision {ctx.target_revision}" if ctx.target_revision else "the revision to roll back to")
         yield Violation(
-            rule_id=ID, field="apiVersion", old=change.api_version, new=change.api_version,
-            helm_error="unable to build kubernetes objects from new release manifest: "
-                       + _mapping_error(change, change.api_version),
+            rule_id=ID, field="apiVersion", old=change.api_version, new=change.api_version, build_stage="new",
+            helm_error=mapping_error(change, change.api_version, ctx),
             message=f"{change.key}: {context} uses {change.api_version}, which this cluster does not serve",
-        )
-    old_api = change.original_api_version
-    if old_api and old_api != change.api_version and ctx.served.get(old_api) is False:
-        yield Violation(
-            rule_id=ID, field="apiVersion", old=old_api, new=change.api_version,
-            helm_error="unable to build kubernetes objects from current release manifest: "
-                       + _mapping_error(change, old_api),
-            message=(
-                f"{change.key}: the current revision still has it as {old_api}, which this cluster does not serve; "
-                "rewrite the stored revision first (kubehop releases fix)"
-            ),
         )
