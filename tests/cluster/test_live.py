@@ -145,3 +145,20 @@ def test_unreachable_server_names_the_context(tmp_path: Path) -> None:
     with pytest.raises(ClusterError, match=r"context kmock: cannot reach the API server \(discovery\)"):
         list(scan_cluster(live, Scanner(ScanOptions(KubeVersion(1, 22), Lifecycle.default())),
                           ClusterScanOptions()))
+
+
+def test_expired_continue_token_restarts_the_list_once(kube_cluster: KubeCluster) -> None:
+    kube_cluster.emulator.expire_continue.add("roles")
+    before = len(kube_cluster.lists_of("roles"))
+    findings, _ = scan(kube_cluster, namespace="bulk", chunk_size=5)
+    pages = [p.get("continue", "") for p in kube_cluster.lists_of("roles")[before:]]
+    assert pages == ["", "NQ==", "", "NQ==", "MTA="]  # the 410 on the 2nd page started a fresh list
+    assert sorted(f.name for f in findings) == [f"reader-{i:02d}" for i in range(12)]  # each object once
+
+
+def test_discovery_failure_of_one_group_is_a_note(kube_cluster: KubeCluster) -> None:
+    findings, scanner = scan(kube_cluster)
+    assert findings
+    assert any(n.startswith("skipped flowcontrol.apiserver.k8s.io/v1beta1: context prod: discovery of "
+                            "/apis/flowcontrol.apiserver.k8s.io/v1beta1: the API server answered 503")
+               for n in scanner.stats.notes)
