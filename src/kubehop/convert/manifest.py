@@ -137,6 +137,8 @@ def _join(pieces: list[str], original: str) -> str:
         if out and not out.endswith("\n"):
             out += "\n"
         out += piece
+    if out.startswith(("---\n", "---\r\n")) and not original.lstrip("\ufeff").startswith("---"):
+        out = out.split("\n", 1)[1]  # the first document was removed: do not start with its successor's marker
     if original.startswith("\ufeff") and not out.startswith("\ufeff"):
         out = "\ufeff" + out
     return out
