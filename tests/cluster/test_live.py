@@ -162,3 +162,18 @@ def test_discovery_failure_of_one_group_is_a_note(kube_cluster: KubeCluster) -> 
     assert any(n.startswith("skipped flowcontrol.apiserver.k8s.io/v1beta1: context prod: discovery of "
                             "/apis/flowcontrol.apiserver.k8s.io/v1beta1: the API server answered 503")
                for n in scanner.stats.notes)
+
+
+def test_objects_of_a_kind_the_target_drops_are_found_without_evidence(kube_cluster: KubeCluster) -> None:
+    kube_cluster.emulator.forbidden.discard("podsecuritypolicies.policy")
+    try:
+        findings, _ = scan(kube_cluster, "1.25")
+        earlier, _ = scan(kube_cluster, "1.22")
+    finally:
+        kube_cluster.emulator.forbidden.add("podsecuritypolicies.policy")
+    (psp,) = [f for f in findings if f.kind == "PodSecurityPolicy"]
+    assert psp.location.path == "cluster:prod/podsecuritypolicies.policy/restricted#served"
+    assert (psp.rule_id, psp.api_version, psp.replacement) == ("removed-api", "policy/v1beta1", "")
+    assert psp.detail("served") == "the cluster serves PodSecurityPolicy only through policy/v1beta1"
+    # Deprecated is not gone: the served version alone is no evidence then (no kubepug-style noise).
+    assert not any(f.kind == "PodSecurityPolicy" for f in earlier)

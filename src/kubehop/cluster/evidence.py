@@ -69,7 +69,7 @@ class Evidence:
 
     api_version: str
     kind: str
-    sources: tuple[str, ...]  # "last-applied", "annotation:<name>", "managedFields:<manager>"
+    sources: tuple[str, ...]  # "last-applied", "annotation:<name>", "managedFields:<manager>", "served"
     body: Mapping[str, Any]
     details: tuple[tuple[str, str], ...] = ()
     stale: str = ""  # why the annotation may no longer describe the object; "" when it is not known to be
@@ -167,6 +167,13 @@ def object_evidence(obj: Mapping[str, Any], kind: str, annotations: Sequence[str
         _add(found, Evidence(write.api_version, kind, (f"managedFields:{write.manager}",), body,
                              ((f"managedFields:{write.manager}", write.label),)))
     return ObjectEvidence(tuple(found.values()), tuple(problems))
+
+
+def served_evidence(obj: Mapping[str, Any], api_version: str, kind: str) -> Evidence:
+    """The version the cluster serves the object at, used when that version is the kind's last one."""
+    body = {"apiVersion": api_version, "kind": kind, "metadata": _identity({}, obj.get("metadata") or {})["metadata"]}
+    return Evidence(api_version, kind, ("served",), body,
+                    (("served", f"the cluster serves {kind} only through {api_version}"),))
 
 
 def _freshness(stale: str, history: Sequence[Write], generation: Any) -> str:

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from kubehop.cluster.discovery import ServedResource, groups_to_discover, plan_lists, wanted_kinds
-from kubehop.cluster.evidence import Evidence, LiveRef, object_evidence
+from kubehop.cluster.evidence import Evidence, LiveRef, object_evidence, served_evidence
 from kubehop.cluster.live import ClusterReader, context_name
 from kubehop.errors import ClusterRequestError, ResourceForbiddenError
+from kubehop.lifecycle import ApiStatus
 from kubehop.model import Document, Finding, KubeVersion, Location, Severity
 from kubehop.rules import REGISTRY
 from kubehop.scan import Scanner, ScanOptions
@@ -87,6 +88,7 @@ def _resources(reader: ClusterReader, options: ScanOptions, notes: list[str]) ->
 def _scan_resource(reader: ClusterReader, resource: ServedResource, scanner: Scanner, api_only: Scanner,
                    options: ClusterScanOptions, seen: set[str]) -> Iterator[Finding]:
     skipped: list[str] = []
+    vanishes = _kind_vanishes(resource, scanner.options)
     for obj in reader.list_objects(resource, options.namespace):
         meta = obj["metadata"]
         uid = str(meta.get("uid") or f"{resource.kind}/{meta.get('namespace')}/{meta.get('name')}")
@@ -97,16 +99,27 @@ def _scan_resource(reader: ClusterReader, resource: ServedResource, scanner: Sca
                       str(meta.get("namespace") or ""), str(meta.get("name") or ""))
         found = object_evidence(obj, resource.kind, options.annotations)
         skipped.extend(f"{ref.namespace + '/' if ref.namespace else ''}{ref.name}: {p}" for p in found.problems)
-        for evidence in found.evidence:
+        evidence_found = list(found.evidence)
+        if vanishes and all(e.api_version != resource.api_version for e in evidence_found):
+            evidence_found.append(served_evidence(obj, resource.api_version, resource.kind))
+        for evidence in evidence_found:
             scanner.stats.documents += 1
             where = f"{ref.path(reader.context)}#{evidence.primary}" + (":possibly-stale" if evidence.stale else "")
             doc = Document(evidence.body, Location(path=where, namespace=ref.namespace or None))
-            rules = api_only if evidence.primary.startswith("managedFields:") else scanner
+            rules = api_only if evidence.primary.startswith(("managedFields:", "served")) else scanner
             for finding in rules.scan_document(doc):
                 yield _with_evidence(finding, evidence, ref)
     if skipped:
         shown = "; ".join(skipped[:3]) + (f"; and {len(skipped) - 3} more" if len(skipped) > 3 else "")
         scanner.stats.notes.append(f"{resource.label}: ignored annotations: {shown}")
+
+
+def _kind_vanishes(resource: ServedResource, options: ScanOptions) -> bool:
+    """The best version the cluster serves the kind at is removed at the target with no replacement
+    (PodSecurityPolicy at 1.25): every object of it is lost, however it was written."""
+    entry = options.lifecycle.lookup(resource.api_version, resource.kind)
+    return (entry is not None and entry.status_at(options.target) is ApiStatus.REMOVED
+            and not entry.replacement_api_version)
 
 
 def _with_evidence(finding: Finding, evidence: Evidence, ref: LiveRef) -> Finding:
