@@ -138,8 +138,15 @@ def _finding(
         details.append(("fix", fix.summary()))
         details.append(("fix_snippet", fix.snippet()))
     from_release = ctx.target_revision is not None and ctx.target_source.startswith("revision ")
+    in_current = violation.build_stage == "current" or change.mode is Mode.DELETE
+    if in_current:
+        path = f"revision {ctx.current_revision}" if ctx.current_revision else "current manifest"
+        template = None
+    else:
+        path = ctx.target_source or "-"
+        template = ctx.templates.get(f"{change.key.kind}/{change.key.name}") or None
     location = Location(
-        path=ctx.target_source or "-", template=ctx.templates.get(f"{change.key.kind}/{change.key.name}") or None,
+        path=path, template=template,
         release=ctx.release if from_release else None, namespace=ctx.namespace if from_release else None,
         revision=ctx.target_revision if from_release else None,
     )

@@ -25,7 +25,7 @@ NEW_LABELS = SUBSET.replace("heritage: Tiller", "heritage: Helm")
 def test_force_only_failure_is_called_out() -> None:
     report = check(SUBSET, SUBSET, LIVE, ctx(force=True))
     [note] = [f for f in report.findings if f.rule_id == "force-is-put"]
-    assert note.severity is Severity.WARNING and "fail only because of --force" in note.message
+    assert note.severity is Severity.WARNING and "rejected only because of --force" in note.message
 
 
 def test_without_force_a_put_only_failure_is_a_note() -> None:

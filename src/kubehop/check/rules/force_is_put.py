@@ -41,8 +41,8 @@ def check(change: ObjectChange, ctx: CheckContext) -> Iterator[Violation]:
                 rule_id=ID, field=", ".join(put_only), old="patch: accepted", new="put (--force): rejected",
                 severity=Severity.WARNING,
                 message=(
-                    f"{change.key}: {', '.join(put_only)} fail only because of --force: Helm 3 --force PUTs the "
-                    "render and resets what the chart omits; a plain upgrade/rollback would pass these"
+                    f"{change.key}: rejected only because of --force ({', '.join(put_only)}): Helm 3 --force PUTs "
+                    "the render and resets what the chart omits; a plain upgrade/rollback would pass"
                 ),
             )
         if now and then:
