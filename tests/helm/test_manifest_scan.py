@@ -50,3 +50,13 @@ def test_the_helm_manifest_has_findings() -> None:
     options = ScanOptions(target=KubeVersion.parse("1.22"), lifecycle=Lifecycle.default())
     found = list(ManifestScanner(Scanner(options)).scan(MANIFESTS["helm"], Location(path="x")))
     assert {f.kind for f in found} >= {"Ingress", "DaemonSet"}
+
+
+def test_document_and_source_counts_match_scan_text() -> None:
+    options = ScanOptions(target=KubeVersion.parse("1.22"), lifecycle=Lifecycle.default())
+    slow, fast = Scanner(options), ManifestScanner(Scanner(options))
+    for revision in (1, 2):
+        base = Location(path="x", release="r", revision=revision)
+        list(slow.scan_text(MANIFESTS["helm"], base, chart_lines=True))
+        list(fast.scan(MANIFESTS["helm"], base))
+    assert (fast.scanner.stats.documents, fast.scanner.stats.sources) == (slow.stats.documents, slow.stats.sources)

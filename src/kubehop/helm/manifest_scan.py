@@ -128,12 +128,10 @@ class ManifestScanner:
         return {av: found.count(av) for av in wanted}, len(found)
 
     def scan(self, text: str, base: Location) -> Iterator[Finding]:
-        scanner = self.scanner
-        scanner.stats.sources += 1
+        stats = self.scanner.stats
+        stats.sources += 1
+        counted_before = stats.documents
         wanted, documents = self._wanted_api_versions(text)
-        scanner.stats.documents += documents
-        if not wanted:
-            return
         for start, end in _candidate_pieces(text, wanted):
             piece = text[start:end]
             key = (piece, base.template)
@@ -145,6 +143,8 @@ class ManifestScanner:
                 self._seen[key] = cached
             for finding in cached:
                 yield _relabel(finding, base)
+        # Every document counts once, whether parsed, sniffed, skipped unseen or answered from the cache.
+        stats.documents = counted_before + max(documents, stats.documents - counted_before)
 
     def _scan_piece(self, text: str, piece: str, start: int, end: int, base: Location) -> Iterator[Finding]:
         source = _SOURCE.search(piece)
