@@ -69,7 +69,7 @@ def test_seed_story_plan_content(capsys: pytest.CaptureFixture[str], helm_binary
     assert ("StatefulSet", "image-manager", "file", "apps/v1") in moved
     assert first["etcd"] == {"before": "3.3.15", "after": "3.4.3"}
     lines = [c["line"] for p in first["phases"] for t in p["tasks"] for c in t["commands"]]
-    assert "kubehop releases fix --target 1.17 --release image-manager -n default " \
+    assert "kubehop releases fix image-manager --target 1.17 -n default " \
            "--storage file:examples/releases/helm2-image-manager.yaml" in lines
     assert lines.index('kubehop etcd backup "${BACKUP_DIR}/etcd-before-1.17.db"') < lines.index(
         'kubeadm upgrade apply "${KUBE_1_17}"')

@@ -52,7 +52,7 @@ def build_plan(source: KubeVersion, target: KubeVersion, inventory: Inventory, l
                paths: Sequence[str] = ()) -> Plan:
     items: list[Item] = [*inventory.subjects, *inventory.notes]
     ctx = Context(
-        units=tuple(units(inventory)), paths=tuple(paths),
+        units=tuple(units(inventory)), paths=tuple(paths), final=target,
         release_storages=tuple(dict.fromkeys(item.source for item in items if item.origin == ORIGIN_RELEASE)),
     )
     steps = []

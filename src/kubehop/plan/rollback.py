@@ -10,9 +10,9 @@ from kubehop.plan.runbook import SELECTOR_RULE, Context, chart_items, install_ve
 from kubehop.plan.versions import etcd_minor, kubeadm_etcd
 
 
-def floor_warnings(step: StepFindings) -> list[str]:
+def floor_tasks(step: StepFindings) -> list[Task]:
     """Release revisions `helm rollback` cannot go back to once the step is taken."""
-    warnings = []
+    tasks = []
     by_release: dict[tuple[str, str, str], list[Move]] = {}
     for move in step.must_fix:
         if move.subject.origin == ORIGIN_RELEASE:
@@ -21,23 +21,29 @@ def floor_warnings(step: StepFindings) -> list[str]:
     for (namespace, release, storage), moves in by_release.items():
         revisions = sorted({rev for m in moves for rev, _ in m.subject.revisions})
         kinds = ", ".join(sorted({f"{m.api_version} {m.kind}" for m in moves}))
-        store = f" --storage {storage}" if storage else ""
-        warnings.append(
-            f"Rollback floor of {namespace or '-'}/{release}: revisions {', '.join(f'#{r}' for r in revisions)} "
-            f"hold {kinds}, which {step.target} does not serve; `helm rollback` to them fails unless they are "
-            f"rewritten too (`kubehop releases fix --target {step.target.minor_str} --release {release}"
-            f"{f' -n {namespace}' if namespace else ''}{store} --revisions all`)")
+        scope = (*(("-n", namespace) if namespace else ()), *(("--storage", storage) if storage else ()))
+        tasks.append(Task(
+            f"WARNING: rollback floor of {namespace or '-'}/{release}: revisions "
+            f"{', '.join(f'#{r}' for r in revisions)} hold {kinds}, which {step.target} does not serve; "
+            "`helm rollback` to them fails unless they are rewritten too",
+            (manual("kubehop", "releases", "fix", release, "--target", step.target.minor_str, *scope,
+                    "--revisions", "all"),)))
     selectorless: dict[tuple[str, str], list[Note]] = {}
     for note in step.notes:
         if note.rule == SELECTOR_RULE and note.origin == ORIGIN_RELEASE:
             selectorless.setdefault((note.location.namespace or "-", note.location.release or ""), []).append(note)
     for (namespace, release), notes in selectorless.items():
         names = ", ".join(sorted({f"{n.kind} {n.name}" for n in notes}))
-        warnings.append(
-            f"Rollback floor of {namespace}/{release}: its stored revisions have no spec.selector on {names}; "
-            "even rewritten, rolling back to them fails (`selector` does not match template `labels` / "
-            "spec.selector: Required value). The first revision that carries the live selector is the floor")
-    return warnings
+        tasks.append(Task(
+            f"WARNING: rollback floor of {namespace}/{release}: its stored revisions have no spec.selector on "
+            f"{names}; even rewritten, rolling back to them fails (`selector` does not match template `labels` / "
+            "spec.selector: Required value). The first revision that carries the live selector is the floor"))
+    return tasks
+
+
+def floor_warnings(step: StepFindings) -> list[str]:
+    return [task.text.removeprefix("WARNING: ") + "".join(f" (`{c.line}`)" for c in task.commands)
+            for task in floor_tasks(step)]
 
 
 def rollback_phases(step: StepFindings, ctx: Context) -> tuple[Phase, ...]:
@@ -48,7 +54,7 @@ def rollback_phases(step: StepFindings, ctx: Context) -> tuple[Phase, ...]:
     chart_tasks = [Task(f"Roll back the chart upgrades of this step for {unit.release}, newest first (check each)",
                         (unit.check_rollback(), unit.helm_rollback()))
                    for unit in units_for(chart_items(step), ctx.units)]
-    chart_tasks += [Task(f"WARNING: {w}") for w in floor_warnings(step)]
+    chart_tasks += floor_tasks(step)
     if not chart_tasks:
         chart_tasks = [Task("No chart was upgraded in this step.")]
     etcd_before = kubeadm_etcd(step.source)

@@ -31,6 +31,15 @@ class Context:
     units: tuple[Unit, ...]
     paths: tuple[str, ...]  # PATH inputs, scanned again to verify each step
     release_storages: tuple[str, ...]  # storages of release inputs ("" = Helm's default)
+    final: KubeVersion | None = None  # --to
+
+
+def kubelet_deadline(kubelet: KubeVersion, final: KubeVersion) -> KubeVersion | None:
+    """The first apiserver version up to `final` that no longer accepts a kubelet of this minor."""
+    for minor in range(kubelet.minor + 1, final.minor + 1):
+        if oldest_kubelet(KubeVersion(1, minor)).minor > kubelet.minor:
+            return KubeVersion(1, minor)
+    return None
 
 
 def install_version(version: KubeVersion) -> str:
@@ -104,10 +113,11 @@ def releases_phase(step: StepFindings, ctx: Context) -> Phase | None:
                 f"step, or `helm upgrade`/`helm status` fail with `unable to recognize \"\": no matches for kind`")
         if blocked:
             text += "; " + "; ".join(_why(m) for m in blocked)
-        scope = ("--release", unit.release, *unit.storage_args())
-        tasks.append(Task(text, (run("kubehop", "releases", "scan", "--target", step.target.minor_str, *scope,
-                                     "--fail-on", "none"),
-                                 run("kubehop", "releases", "fix", "--target", step.target.minor_str, *scope))))
+        target = step.target.minor_str
+        tasks.append(Task(text, (
+            run("kubehop", "releases", "scan", "--target", target, "--release", unit.release, *unit.storage_args(),
+                "--fail-on", "none"),
+            run("kubehop", "releases", "fix", unit.release, "--target", target, *unit.storage_args()))))
     return Phase("release-records", f"Helm release records to rewrite before {step.target}", tuple(tasks))
 
 
@@ -187,12 +197,15 @@ def control_plane_phase(step: StepFindings) -> Phase:
     return Phase("control-plane", f"Control plane to {step.target}", tuple(tasks))
 
 
-def kubelet_phase(step: StepFindings) -> Phase:
+def kubelet_phase(step: StepFindings, ctx: Context) -> Phase:
     oldest = oldest_kubelet(step.target)
+    deadline = kubelet_deadline(step.source, ctx.final or step.target)
+    defer = (f"kubelets left at {step.source.minor_str} must be upgraded before the apiserver moves to {deadline}"
+             if deadline else f"kubelets left at {step.source.minor_str} stay supported up to the end of this hop")
     return Phase("kubelets", f"Kubelets to {step.target}", (
         Task(f"Node by node: drain, upgrade kubelet (and kubectl) to {step.target}, restart, uncordon. A kubelet "
-             f"must never be newer than the apiserver; the {step.target} apiserver accepts kubelets down to "
-             f"{oldest}, so this may be deferred, but not past that",
+             f"must never be newer than the apiserver. The {step.target} apiserver accepts kubelets down to "
+             f"{oldest}, so this may be deferred: {defer}",
              (manual("kubectl", "drain", "${NODE}", "--ignore-daemonsets"),
               manual("kubectl", "uncordon", "${NODE}"))),
     ))
@@ -246,6 +259,6 @@ def verify_phase(step: StepFindings, ctx: Context) -> Phase:
 
 def forward_phases(step: StepFindings, ctx: Context) -> tuple[Phase, ...]:
     phases = [fix_phase(step), releases_phase(step, ctx), charts_phase(step, ctx), etcd_phase(step),
-              control_plane_phase(step), kubelet_phase(step), charts_again_phase(step, ctx),
+              control_plane_phase(step), kubelet_phase(step, ctx), charts_again_phase(step, ctx),
               verify_phase(step, ctx)]
     return tuple(p for p in phases if p is not None)
