@@ -141,3 +141,18 @@ def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
     assert code == 0 and out == ""
     text = target.read_text()
     assert text.startswith("# Upgrade plan: Kubernetes 1.21 -> 1.22") and "- [ ] " in text
+
+
+def test_live_cluster_scan_as_inventory(capsys: pytest.CaptureFixture[str]) -> None:
+    # the golden output of `kubehop scan --cluster` against the kmock cluster (a 1.21.14 server)
+    code, out, _ = run(capsys, "--from", "1.21.14", "--to", "1.25", "--inventory",
+                       "tests/golden/scan/cluster-1.22.json", "-o", "json")
+    assert code == 0
+    plan = json.loads(out)
+    first, last = plan["steps"][0], plan["steps"][-1]
+    assert ("Ingress", "web", "cluster", "networking.k8s.io/v1") in {
+        (m["kind"], m["name"], m["origin"], m["moveTo"]) for m in first["mustFix"]}
+    # the CronJob written by an operator is re-evaluated at 1.25 although the scan was for 1.22
+    assert ("CronJob", "nightly-backup", "batch/v1") in {(m["kind"], m["name"], m["moveTo"]) for m in last["mustFix"]}
+    lines = [c["line"] for p in first["phases"] for t in p["tasks"] for c in t["commands"]]
+    assert "kubehop scan --cluster -A --target 1.22 --fail-on removed" in lines

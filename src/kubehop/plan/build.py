@@ -16,7 +16,7 @@ from kubehop.plan.commands import (
     kube_version_variable,
     units,
 )
-from kubehop.plan.model import ORIGIN_RELEASE, Inventory, Item, Phase, Plan, Step, Variable
+from kubehop.plan.model import ORIGIN_CLUSTER, ORIGIN_RELEASE, Inventory, Item, Phase, Plan, Step, Variable
 from kubehop.plan.planner import plan_steps
 from kubehop.plan.rollback import floor_warnings, rollback_phases
 from kubehop.plan.runbook import Context, forward_phases
@@ -53,6 +53,7 @@ def build_plan(source: KubeVersion, target: KubeVersion, inventory: Inventory, l
     items: list[Item] = [*inventory.subjects, *inventory.notes]
     ctx = Context(
         units=tuple(units(inventory)), paths=tuple(paths), final=target,
+        cluster=any(item.origin == ORIGIN_CLUSTER for item in items),
         release_storages=tuple(dict.fromkeys(item.source for item in items if item.origin == ORIGIN_RELEASE)),
     )
     steps = []

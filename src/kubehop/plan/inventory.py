@@ -14,7 +14,7 @@ from kubehop.errors import DataFileError
 from kubehop.lifecycle import Lifecycle
 from kubehop.manifests import ParseProblem
 from kubehop.model import Document, Finding, Location
-from kubehop.plan.model import ORIGIN_CHART, ORIGIN_FILE, ORIGIN_RELEASE, Inventory, Note, Subject
+from kubehop.plan.model import ORIGIN_CHART, ORIGIN_CLUSTER, ORIGIN_FILE, ORIGIN_RELEASE, Inventory, Note, Subject
 
 RESULT_VERSION = "1"
 API_RULES = frozenset({"removed-api", "deprecated-api"})
@@ -33,6 +33,8 @@ def _origin(location: Location) -> tuple[str, str]:
     if location.release is not None:
         storage = location.path.rsplit(":", 1)[0] if location.storage_key and ":" in location.path else ""
         return ORIGIN_RELEASE, storage
+    if location.path.startswith("cluster:"):
+        return ORIGIN_CLUSTER, location.path
     if location.template:
         return ORIGIN_CHART, location.path
     return ORIGIN_FILE, location.path

@@ -9,6 +9,7 @@ from kubehop.model import KubeVersion, Location
 ORIGIN_FILE = "file"
 ORIGIN_CHART = "chart"
 ORIGIN_RELEASE = "release"
+ORIGIN_CLUSTER = "cluster"  # a live object, as `kubehop scan --cluster` reported it
 
 
 @dataclass(frozen=True)

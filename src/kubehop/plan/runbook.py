@@ -10,6 +10,7 @@ from kubehop.model import KubeVersion
 from kubehop.plan.commands import Unit, kube_version_variable, manual, run, units_for
 from kubehop.plan.model import (
     ORIGIN_CHART,
+    ORIGIN_CLUSTER,
     ORIGIN_FILE,
     ORIGIN_RELEASE,
     STATUS_ALREADY_REMOVED,
@@ -32,6 +33,7 @@ class Context:
     paths: tuple[str, ...]  # PATH inputs, scanned again to verify each step
     release_storages: tuple[str, ...]  # storages of release inputs ("" = Helm's default)
     final: KubeVersion | None = None  # --to
+    cluster: bool = False  # live objects are in the inventory
 
 
 def kubelet_deadline(kubelet: KubeVersion, final: KubeVersion) -> KubeVersion | None:
@@ -70,6 +72,10 @@ def _object_tasks(must: Sequence[Move], source: KubeVersion) -> list[Task]:
             continue
         elif subject.origin == ORIGIN_RELEASE and not move.blocked:
             continue  # the release records phase rewrites these
+        elif subject.origin == ORIGIN_CLUSTER and not move.blocked:
+            tasks.append(Task(f"Live {subject.label} (`{subject.where}`): {_why(move)}; whatever writes it "
+                              "(kubectl apply, a controller, GitOps) must send the new version before the step"))
+            continue
         tasks.append(Task(f"{subject.label} at `{subject.where}`: {_why(move)}", commands))
     return tasks
 
@@ -243,6 +249,9 @@ def charts_again_phase(step: StepFindings, ctx: Context) -> Phase | None:
 def verify_phase(step: StepFindings, ctx: Context) -> Phase:
     target = step.target.minor_str
     tasks = []
+    if ctx.cluster:
+        tasks.append(Task(f"No live object is still written with an API {step.target} removed",
+                          (run("kubehop", "scan", "--cluster", "-A", "--target", target, "--fail-on", "removed"),)))
     if ctx.paths:
         tasks.append(Task(f"Nothing in the manifests and charts uses an API {step.target} removed",
                           (run("kubehop", "scan", *ctx.paths, "--target", target, "--fail-on", "removed"),)))
