@@ -2,7 +2,9 @@
 
 v1 moves the top-level schema, subresources and printer columns under every entry of
 spec.versions, nests the conversion webhook, requires scope and a structural schema per version,
-and no longer accepts preserveUnknownFields: true. Source: api-conversions-and-immutable-fields.md §2.5.
+and no longer accepts preserveUnknownFields: true. Sources: Kubernetes v1.20.2
+apiextensions-apiserver pkg/apis/apiextensions/v1/conversion.go, defaults and validation; the
+Kubernetes deprecation guide (v1.22).
 """
 
 from __future__ import annotations

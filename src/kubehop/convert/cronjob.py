@@ -1,7 +1,7 @@
 """CronJob: batch/v2alpha1 (and the 1.7 ScheduledJob) -> batch/v1beta1 -> batch/v1. Identical schema.
 
-Source: api-conversions-and-immutable-fields.md §2.9 (defaults identical; v1 validation: name at most
-52 characters, time zones go in spec.timeZone, not in the schedule).
+Sources: Kubernetes pkg/apis/batch/{v1beta1,v1}/defaults.go (defaults identical) and batch
+validation (v1: names at most 52 characters, time zones in spec.timeZone, not in the schedule).
 """
 
 from __future__ import annotations

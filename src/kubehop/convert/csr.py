@@ -1,7 +1,7 @@
 """CertificateSigningRequest: certificates.k8s.io/v1beta1 -> v1.
 
 v1 requires spec.signerName (kubernetes.io/legacy-unknown is refused) and spec.usages, which
-v1beta1 defaulted. Source: api-conversions-and-immutable-fields.md §2.10.
+v1beta1 defaulted. Sources: Kubernetes v1.20.2 pkg/apis/certificates/v1beta1/defaults.go; the deprecation guide (v1.22).
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """EndpointSlice: discovery.k8s.io/v1alpha1 -> v1beta1 -> v1.
 
 v1 replaces each endpoint's topology map: topology.kubernetes.io/zone -> zone,
-kubernetes.io/hostname -> nodeName, the rest -> deprecatedTopology. Source:
-api-conversions-and-immutable-fields.md §2.12. (Also: v1 Endpoints -> EndpointSlice, by hand.)
+kubernetes.io/hostname -> nodeName, the rest -> deprecatedTopology. Sources: Kubernetes
+pkg/apis/discovery/v1beta1/conversion.go and the deprecation guide (v1.25).
+v1 Endpoints -> EndpointSlice is registered but refuses: it needs a hand migration.
 """
 
 from __future__ import annotations

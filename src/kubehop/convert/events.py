@@ -1,6 +1,6 @@
 """Event: events.k8s.io/v1beta1 -> v1. Same field names; v1 create validation is stricter
 (eventTime required, type Normal|Warning, deprecated* fields must be unset).
-Source: api-conversions-and-immutable-fields.md §2.13."""
+Sources: Kubernetes v1.20.2 k8s.io/api events/v1beta1 types and pkg/apis/core/validation/events.go."""
 
 from __future__ import annotations
 

@@ -3,7 +3,8 @@ v1beta2 -> v1beta3 -> v1.
 
 v1beta3 renames the PriorityLevelConfiguration's spec.limited.assuredConcurrencyShares to
 nominalConcurrencyShares; v1 stops treating an explicit 0 as "unset, default 30".
-Source: api-conversions-and-immutable-fields.md §2.14.
+Sources: Kubernetes pkg/apis/flowcontrol/v1beta3/{conversion,defaults}.go and v1/defaults.go; the
+deprecation guide (v1.26, v1.29, v1.32).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 v2beta2 and v2 nest every metric's target as {type, value|averageValue|averageUtilization} and the
 metric identity as metric: {name, selector}; v2beta1 had flat targetValue/targetAverageValue/
-targetAverageUtilization and metricName/metricSelector. Source: api-conversions-and-immutable-fields.md §2.7.
+targetAverageUtilization and metricName/metricSelector. Sources: Kubernetes v1.20.2
+pkg/apis/autoscaling/v2beta1/conversion.go; the deprecation guide (v1.25, v1.26).
 """
 
 from __future__ import annotations

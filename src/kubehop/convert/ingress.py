@@ -2,7 +2,9 @@
 
 v1 renames spec.backend to spec.defaultBackend, nests serviceName/servicePort under
 backend.service.{name, port.number|port.name}, and requires pathType on every path (the v1beta1
-default ImplementationSpecific keeps the old matching). Source: api-conversions-and-immutable-fields.md §2.2.
+default ImplementationSpecific keeps the old matching). Sources: Kubernetes v1.20.2
+pkg/apis/{extensions,networking}/v1beta1/{conversion,defaults}.go and networking validation; the
+deprecation guide (v1.22).
 """
 
 from __future__ import annotations

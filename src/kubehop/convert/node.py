@@ -2,7 +2,7 @@
 
 v1alpha1 kept the handler and overhead under spec (spec.runtimeHandler, spec.overhead,
 spec.scheduling); v1beta1 and v1 have them at the top level as handler, overhead, scheduling
-(api-conversions-and-immutable-fields.md §2.11). v1beta1 -> v1 is identical.
+(k8s.io/api node/v1alpha1 and v1beta1 types). v1beta1 -> v1 is identical.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """PodDisruptionBudget: policy/v1beta1 -> policy/v1.
 
 Same fields, but an empty selector ({}) selected no pods in v1beta1 and selects every pod of the
-namespace in v1. Source: api-conversions-and-immutable-fields.md §2.8.
+namespace in v1. Sources: Kubernetes pkg/apis/policy/v1beta1/conversion.go; the deprecation guide (v1.25).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """PodSecurityPolicy: extensions/v1beta1 -> policy/v1beta1 (same fields). policy/v1beta1 itself is
 removed in 1.25 with no replacement API: the object is dropped there (the manifest converter does
-that, with a note). Source: api-conversions-and-immutable-fields.md §2.4."""
+that, with a note). Sources: the deprecation guide (v1.16, v1.25); Kubernetes v1.20.2
+pkg/apis/{extensions,policy}/v1beta1/defaults.go."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """storage.k8s.io: StorageClass, VolumeAttachment, CSIDriver, CSINode, CSIStorageCapacity and
 VolumeAttributesClass move from alpha/beta to v1 with identical schemas (guide v1.22, v1.27;
-api-conversions-and-immutable-fields.md §2.11)."""
+Kubernetes v1.20.2 pkg/apis/storage/{v1beta1,v1}/defaults.go)."""
 
 from __future__ import annotations
 

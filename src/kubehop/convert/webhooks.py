@@ -2,7 +2,8 @@
 
 v1 requires sideEffects (None or NoneOnDryRun) and admissionReviewVersions, and changes the
 defaults of failurePolicy (Ignore -> Fail), matchPolicy (Exact -> Equivalent) and timeoutSeconds
-(30 -> 10). Source: api-conversions-and-immutable-fields.md §2.6.
+(30 -> 10). Sources: Kubernetes v1.20.2
+pkg/apis/admissionregistration/{v1beta1,v1}/defaults.go and validation; the deprecation guide (v1.22).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 The schema is the same; what changes is that apps/v1beta2 and apps/v1 require `spec.selector` (and
 make it immutable) where the older versions defaulted it to the template labels, and that some
-defaults differ. Source: api-conversions-and-immutable-fields.md §2.1 and §6.
+defaults differ. Sources: Kubernetes v1.20.2
+pkg/apis/{extensions,apps}/*/{defaults,conversion}.go and apps validation; the deprecation guide (v1.16).
 """
 
 from __future__ import annotations
