@@ -6,9 +6,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from kubehop.lifecycle import Lifecycle
-from kubehop.manifests.reader import ParseProblem, parse_chunk
-from kubehop.manifests.sniff import sniff
-from kubehop.manifests.split import iter_chunks, strip_bom
+from kubehop.manifests.reader import MAX_DOCUMENT_BYTES, ParseProblem, parse_chunk
+from kubehop.manifests.sniff import head, sniff
+from kubehop.manifests.split import Chunk, iter_chunks, strip_bom
 from kubehop.model import Document, Finding, KubeVersion, Location
 from kubehop.rules import REGISTRY, Rule, RuleContext, get
 from kubehop.rules import parse_error as parse_error_rule
@@ -45,6 +45,7 @@ class Scanner:
             if rule_id not in options.skip and (not only_rules or rule_id in only_rules)
         )
         self._wanted: dict[tuple[str, str], bool] = {}
+        self._reads: dict[tuple[str, str], frozenset[str] | None] = {}
         self.stats = ScanStats()
 
     def wants(self, api_version: str, kind: str) -> bool:
@@ -88,18 +89,54 @@ class Scanner:
                 self.stats.parsed += 1
                 yield from self.scan_document(item)
 
+    def reads(self, api_version: str, kind: str) -> frozenset[str] | None:
+        """Top-level keys the rules interested in this apiVersion/kind read; None when one reads everything.
+
+        A rule that reads only some top-level keys says so with a module-level `READS` tuple.
+        """
+        key = (api_version, kind)
+        if key not in self._reads:
+            keys: set[str] | None = {"apiVersion", "kind"}
+            for rule in self.rules:
+                if keys is not None and rule.interested(api_version, kind, self.ctx):
+                    declared: tuple[str, ...] | None = getattr(rule, "READS", None)
+                    keys = None if declared is None else keys.union(declared)
+            self._reads[key] = frozenset(keys) if keys is not None else None
+        return self._reads[key]
+
     def scan_text(self, text: str, origin: Location, chart_lines: bool = False) -> Iterator[Finding]:
         """Scan a YAML/JSON stream; plain documents no rule wants are only sniffed, not parsed."""
         self.stats.sources += 1
         for chunk in iter_chunks(strip_bom(text)):
-            if chunk.is_empty:
-                continue
-            if not self.options.full_parse:
-                sniffed = sniff(chunk)
-                if sniffed is not None and not self.wants(*sniffed):
+            if not chunk.is_empty:
+                yield from self.scan_chunk(chunk, origin, chart_lines)
+
+    def scan_chunk(self, chunk: Chunk, origin: Location, chart_lines: bool = False) -> Iterator[Finding]:
+        """Scan one non-empty document, parsing only what the rules read: nothing, its head, or all of it."""
+        if not self.options.full_parse:
+            sniffed = sniff(chunk)
+            if sniffed is not None:
+                if not self.wants(*sniffed):
                     self.stats.documents += 1
-                    continue
-            yield from self.scan_items(parse_chunk(chunk, origin, chart_lines))
+                    return
+                header = self._head(chunk, sniffed, origin, chart_lines)
+                if header is not None:
+                    yield from self.scan_items(header)
+                    return
+        yield from self.scan_items(parse_chunk(chunk, origin, chart_lines))
+
+    def _head(
+        self, chunk: Chunk, sniffed: tuple[str, str], origin: Location, chart_lines: bool
+    ) -> list[Document | ParseProblem] | None:
+        """The document read from its head alone, when the rules read only keys found there."""
+        keys = self.reads(*sniffed)
+        cut = head(chunk, keys) if keys is not None and len(chunk.text) <= MAX_DOCUMENT_BYTES else None
+        if cut is None:
+            return None
+        items = parse_chunk(cut, origin, chart_lines)
+        if len(items) != 1 or not isinstance(items[0], Document) or (items[0].api_version, items[0].kind) != sniffed:
+            return None  # the head does not parse on its own: the full parse reports why
+        return items
 
 
 def scan_documents(docs: Iterable[Document | ParseProblem], options: ScanOptions) -> Iterator[Finding]:

@@ -128,6 +128,10 @@ class Lifecycle:
             if entry.resource:
                 self._by_resource.setdefault((entry.group, entry.version, entry.resource), entry)
         self.api_versions: frozenset[str] = frozenset(e.api_version for e in self.entries)
+        # Indexed once: RBAC checks ask for a group's rows for every rule of every Role.
+        self._by_group: dict[str, list[LifecycleEntry]] = {}
+        for entry in self.entries:
+            self._by_group.setdefault(entry.group, []).append(entry)
         # User rows (CRD versions) say nothing about which Kubernetes versions kubehop knows.
         shipped = [e for e in self.entries if e.origin == DATA_FILE] or list(self.entries)
         known = [v for e in shipped for v in (e.deprecated_in, e.removed_in, e.replacement_available_in)]
@@ -151,7 +155,7 @@ class Lifecycle:
         return self._by_resource.get((group, version, resource))
 
     def resources_in_group(self, group: str) -> Iterable[LifecycleEntry]:
-        return (e for e in self.entries if e.group == group)
+        return self._by_group.get(group, ())
 
     def status(self, api_version: str, kind: str, target: KubeVersion) -> ApiStatus:
         entry = self.lookup(api_version, kind)

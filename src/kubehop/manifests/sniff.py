@@ -1,38 +1,61 @@
 """Read a document's top-level apiVersion and kind without parsing it, when that is unambiguous.
 
 In block-style YAML every line at column 0 belongs to the top-level mapping (block scalars and nested
-nodes are indented), so `^apiVersion:` and `^kind:` lines are the document's own keys. Anything less
-plain (flow or JSON documents, anchors, tags, merge keys, List kinds, repeated keys) returns None and
-the caller parses the document fully.
+nodes are indented), so `apiVersion:` and `kind:` lines at column 0 are the document's own keys. The
+splitter hands each chunk its column-0 lines. Anything less plain (flow or JSON documents, quoted or
+complex keys, anchors, tags, merge keys, List kinds, repeated keys, unusual line breaks) returns None
+and the caller parses the document fully.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from kubehop.manifests.split import Chunk
+from kubehop.manifests.split import Chunk, TopLine, top_lines
 
-_TOP_KEY = re.compile(r"^(apiVersion|kind|<<)[ \t]*:(.*)$", re.MULTILINE)
 _PLAIN_VALUE = re.compile(r"""^[ \t]*(?:"([^"\\]*)"|'([^']*)'|([^\s#'"&*!|>{\[][^#]*?))[ \t]*(?:#.*)?\r?$""")
+
+
+def lines_of(chunk: Chunk) -> tuple[TopLine, ...]:
+    return chunk.top if chunk.top is not None else top_lines(chunk.text)
 
 
 def sniff(chunk: Chunk) -> tuple[str, str] | None:
     """(apiVersion, kind) of a plain block-style document, or None when only a full parse can tell."""
-    text = chunk.text
-    first = text.lstrip()[:1]
-    if first in ("{", "[", "%", "!", "&"):
-        return None
     found: dict[str, str] = {}
-    for match in _TOP_KEY.finditer(text):
-        key = match.group(1)
-        if key == "<<" or key in found:
+    for line in lines_of(chunk):
+        key = line.key
+        if key == "apiVersion" or key == "kind":
+            value = _PLAIN_VALUE.match(line.value)
+            if key in found or value is None:
+                return None
+            found[key] = next(g for g in value.groups() if g is not None).strip()
+        elif key in ("", "<<"):
             return None
-        value = _PLAIN_VALUE.match(match.group(2))
-        if value is None:
-            return None
-        found[key] = next(g for g in value.groups() if g is not None).strip()
     api_version = found.get("apiVersion")
     kind = found.get("kind")
     if not api_version or not kind or kind.endswith("List"):
         return None
     return api_version, kind
+
+
+def head(chunk: Chunk, keys: frozenset[str]) -> Chunk | None:
+    """The chunk cut just before the first top-level key after the last of `keys`, or None.
+
+    The head parses to the same values for `keys` as the whole document: it is a prefix cut at a
+    column-0 key line, so anything still open there (a quoted scalar or flow collection running on
+    at column 0) makes the head fail to parse, and no later top-level line may repeat one of `keys`
+    (the later one would win). None when nothing would be cut or the lines are not all plain keys.
+    """
+    lines = lines_of(chunk)
+    last = -1
+    for index, line in enumerate(lines):
+        if line.key in ("", "<<"):
+            return None
+        if line.key in keys:
+            last = index
+    if last < 0 or last == len(lines) - 1 or any(line.key in keys for line in lines[last + 1 :]):
+        return None
+    cut = lines[last + 1].start
+    return replace(chunk, text=chunk.text[:cut], end=chunk.start + cut)

@@ -17,6 +17,8 @@ from kubehop.rules.context import RuleContext, describe_lifecycle, make_finding
 ID = "deprecated-api"
 SEVERITY = Severity.DEPRECATED
 SUMMARY = "apiVersion/kind is deprecated at the target version"
+# check() reads only these top-level keys, so the scan parses no more of a document than them.
+READS = ("apiVersion", "kind", "metadata")
 
 
 def interested(api_version: str, kind: str, ctx: RuleContext) -> bool:

@@ -19,6 +19,8 @@ from kubehop.rules.context import RuleContext, describe_lifecycle, make_finding
 ID = "removed-api"
 SEVERITY = Severity.REMOVED
 SUMMARY = "apiVersion/kind is not served at the target version"
+# check() reads only these top-level keys, so the scan parses no more of a document than them.
+READS = ("apiVersion", "kind", "metadata")
 
 
 def interested(api_version: str, kind: str, ctx: RuleContext) -> bool:

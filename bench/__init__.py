@@ -1,0 +1,1 @@
+"""Benchmarks for kubehop: a deterministic manifest corpus generator and the scan benchmark."""
