@@ -59,3 +59,11 @@ def test_kubeadm_etcd_follows_patch_backports() -> None:
     assert kubeadm_etcd(v("1.22.17")) == "3.5.6"
     assert kubeadm_etcd(v("1.31")) == ""  # the reference marks it unverified: say nothing
     assert etcd_minor("3.4.13") == "3.4"
+
+
+def test_etcd_below_the_production_recommendation() -> None:
+    from kubehop.plan.versions import below_recommended
+
+    assert below_recommended("3.5.0") == "3.5.6"
+    assert below_recommended("3.4.13") == "3.4.22"
+    assert below_recommended("3.5.6") == "" and below_recommended("3.3.15") == ""

@@ -52,7 +52,8 @@ def render_markdown(plan: Plan, tool_version: str) -> str:
     path = " -> ".join([str(plan.source), *(str(s.target) for s in plan.steps)])
     out = [
         f"# Upgrade plan: Kubernetes {plan.source} -> {plan.target}", "",
-        f"Control planes move one minor version at a time: {path} ({len(plan.steps)} steps). In every step: "
+        f"Control planes move one minor version at a time: {path} ({len(plan.steps)} "
+        f"step{'s' if len(plan.steps) > 1 else ''}). In every step: "
         "fix charts first, then Kubernetes, then charts again; roll back in reverse order.", "",
         _status(plan), "",
     ]

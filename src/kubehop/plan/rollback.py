@@ -6,7 +6,7 @@ from __future__ import annotations
 from kubehop.plan.commands import manual, run, units_for
 from kubehop.plan.model import ORIGIN_RELEASE, Move, Note, Phase, Task
 from kubehop.plan.planner import StepFindings
-from kubehop.plan.runbook import SELECTOR_RULE, Context, chart_items, install_version
+from kubehop.plan.runbook import SELECTOR_RULE, Context, chart_items
 from kubehop.plan.versions import etcd_minor, kubeadm_etcd
 
 
@@ -94,7 +94,7 @@ def rollback_phases(step: StepFindings, ctx: Context) -> tuple[Phase, ...]:
                  f"{step.source}: keep them"),
         )),
         Phase("rollback-verify", f"Verify {step.source}", (
-            Task(f"Control plane reports {install_version(step.source)}; nodes Ready; releases deployed",
+            Task(f"Control plane reports {step.source}; nodes Ready; releases deployed",
                  (manual("kubectl", "get", "nodes"), manual("helm", "list", "-A"))),
         )),
     )

@@ -22,7 +22,7 @@ from kubehop.plan.model import (
     Task,
 )
 from kubehop.plan.planner import StepFindings
-from kubehop.plan.versions import etcd_minor, kubeadm_etcd, oldest_kubelet
+from kubehop.plan.versions import below_recommended, etcd_minor, kubeadm_etcd, oldest_kubelet
 
 SELECTOR_RULE = "missing-selector"
 
@@ -190,6 +190,10 @@ def control_plane_phase(step: StepFindings) -> Phase:
                           "a patch upgrade within the same etcd minor"))
     elif after:
         tasks.append(Task(f"etcd: kubeadm's {step.target} keeps etcd {after}"))
+    floor = below_recommended(after) if after else ""
+    if floor:
+        tasks.append(Task(f"etcd {after} is older than the {floor} Kubernetes recommends for production: "
+                          f"run etcd {floor} or newer"))
     version = install_version(step.target)
     tasks += [
         Task(f"kube-apiserver to {step.target} on every control-plane member, one member at a time "

@@ -42,6 +42,18 @@ KUBEADM_ETCD: dict[int, tuple[tuple[int, str], ...]] = {
 }
 
 SKEW_POLICY_URL = "https://kubernetes.io/releases/version-skew-policy/"
+# "The minimum recommended etcd versions to run in production are 3.4.22+ and 3.5.6+" (Kubernetes'
+# etcd operations page; reference etcd-backup-restore-and-snapshots.md section 1.6).
+MIN_RECOMMENDED_ETCD = {"3.4": (3, 4, 22), "3.5": (3, 5, 6)}
+
+
+def below_recommended(etcd_version: str) -> str:
+    """The recommended minimum when `etcd_version` is older than it, else ""."""
+    parts = tuple(int(p) for p in etcd_version.split(".")[:3] if p.isdigit())
+    floor = MIN_RECOMMENDED_ETCD.get(etcd_minor(etcd_version))
+    if floor is None or len(parts) != 3 or parts >= floor:
+        return ""
+    return ".".join(map(str, floor))
 
 
 def parse_range(source_text: str, target_text: str) -> tuple[KubeVersion, KubeVersion]:
