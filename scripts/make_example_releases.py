@@ -15,12 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from kubehop.helm import wire  # noqa: E402
-from kubehop.helm.codec_v2 import release_from_proto  # noqa: E402
-from kubehop.helm.codec_v3 import release_from_json  # noqa: E402
-from kubehop.helm.records import object_for, release_labels  # noqa: E402
-from kubehop.helm.release import Release  # noqa: E402
-from kubehop.helm.storage.file import dump_items, write_private_atomically  # noqa: E402
+from kubehop.helm import wire
+from kubehop.helm.codec_v2 import release_from_proto
+from kubehop.helm.codec_v3 import release_from_json
+from kubehop.helm.records import object_for, release_labels
+from kubehop.helm.release import Release
+from kubehop.helm.storage.file import dump_items, write_private_atomically
 
 OUT = Path(__file__).resolve().parents[1] / "examples" / "releases"
 NAME, NAMESPACE = "image-manager", "default"

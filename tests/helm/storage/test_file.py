@@ -99,3 +99,11 @@ def test_secret_type_is_kept_on_update(tmp_path: Path) -> None:
     current = storage.get("default", first.key)
     storage.update(evolve(decode_body(current.payload, 3), status="superseded"), current)
     assert yaml.safe_load(path.read_text())["items"][0]["type"] == "Opaque"
+
+
+def test_missing_file_is_an_error_for_reads_but_not_for_the_first_write(tmp_path: Path) -> None:
+    storage = FileStorage(tmp_path / "new.yaml")
+    with pytest.raises(StorageError, match="no such file"):
+        list(storage.list(Query()))
+    storage.create(helm3_release())
+    assert [r.key for r in storage.list(Query()) if isinstance(r, StoredRecord)] == ["sh.helm.release.v1.demo.v1"]

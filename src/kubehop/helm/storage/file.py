@@ -24,12 +24,14 @@ from kubehop.helm.release import DEFAULT_TILLER_NAMESPACE, BadRecord, Release, S
 from kubehop.helm.storage.base import Query
 
 
-def load_items(path: Path) -> list[dict[str, Any]]:
+def load_items(path: Path, *, missing_ok: bool = False) -> list[dict[str, Any]]:
     """The objects of a List (or a single object, or a multi-document YAML stream) in `path`."""
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
+    except FileNotFoundError as exc:
+        if missing_ok:
+            return []
+        raise StorageError(f"{path}: no such file") from exc
     except OSError as exc:
         raise StorageError(f"{path}: cannot read ({exc})") from exc
     try:
@@ -122,7 +124,7 @@ class FileStorage:
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            yield load_items(self._path)
+            yield load_items(self._path, missing_ok=True)
         finally:
             os.close(fd)
 

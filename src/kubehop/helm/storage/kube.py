@@ -19,6 +19,8 @@ from kubehop.helm.release import (
 from kubehop.helm.storage.base import Query
 
 DEFAULT_PAGE_SIZE = 100
+# (connect, read) seconds: a stalled API server fails the command instead of hanging it.
+REQUEST_TIMEOUT = (10, 120)
 
 
 class KubeStorage:
@@ -76,7 +78,7 @@ class KubeStorage:
         from urllib3.exceptions import HTTPError
 
         try:
-            response = self._call(verb)(*args, _preload_content=False, **kwargs)
+            response = self._call(verb)(*args, _preload_content=False, _request_timeout=REQUEST_TIMEOUT, **kwargs)
             return json.loads(response.data)
         except ApiException as exc:
             where = f"{self.name} {verb.split('_')[0]} {args[0] if args else ''}".strip()
