@@ -152,3 +152,20 @@ def test_output_file_and_clean_exit(capsys: pytest.CaptureFixture[str], in_seed:
     assert data["check"]["rejected"] is False
     assert [f["rule"] for f in data["findings"]] == ["selector-missing", "force-is-put"]  # latent traps
     assert capsys.readouterr().out == ""
+
+
+def test_rollback_names_the_stored_revisions_that_are_safe(capsys: pytest.CaptureFixture[str],
+                                                           seed_store: Path) -> None:
+    from kubehop.check.inputs import release_history
+
+    store = FileStorage(seed_store)
+    revision3 = release_history(store, "x", "kube-system")[-1]
+    store.create(helm3_release(name="x", namespace="kube-system", version=4, status="deployed",
+                               manifest=revision3.manifest.replace("agent:1.2.3", "agent:1.3.1")))
+    args = ["check", "rollback", "x", "-n", "kube-system", "--storage", f"file:{seed_store}", "--helm-version",
+            "3.17.3", "--live", str(SEED / "live.yaml"), "--to-revision", "2", "-o", "json"]
+    assert main(args) == 3
+    check = json.loads(capsys.readouterr().out)["check"]
+    assert check["safeRollbackRevisions"] == [3]
+    assert check["steps"][0].startswith("Do not roll x back to revision 2: the apiserver will reject it. Roll back "
+                                        "to revision 3 instead")

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from kubehop.check.merge import replaced, three_way_merge
 
-LIVE = {
+LIVE: dict[str, Any] = {
     "spec": {
         "selector": {"matchLabels": {"app": "web", "chart": "web-1.0.0"}},
         "revisionHistoryLimit": 2147483647,

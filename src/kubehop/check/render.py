@@ -38,6 +38,7 @@ def check_record(outcome: CheckOutcome) -> dict[str, Any]:
             for fix in report.fixes
         ],
         "steps": list(report.steps),
+        "safeRollbackRevisions": list(outcome.safe_revisions) if outcome.safe_revisions is not None else None,
     }
 
 

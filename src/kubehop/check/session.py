@@ -7,6 +7,7 @@ to model.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -26,6 +27,7 @@ from kubehop.check.inputs import (
     rollback_revisions,
     upgrade_base,
 )
+from kubehop.check.steps import plan_steps
 from kubehop.errors import UsageError
 from kubehop.model import KubeVersion
 
@@ -60,6 +62,8 @@ class CheckOutcome:
     report: CheckReport
     context: CheckContext
     notes: tuple[str, ...]
+    # Rollback from release storage: the other stored revisions the same check accepts.
+    safe_revisions: tuple[int, ...] | None = None
 
 
 def parse_helm_version(text: str) -> HelmVersion:
@@ -161,7 +165,25 @@ def execute(req: CheckRequest) -> CheckOutcome:
     if kube is None:
         notes.append("no Kubernetes version given (--kube-version or --cluster): messages assume a current server")
     report = run_check(target.objects, original.objects, live, ctx)
-    return CheckOutcome(report=report, context=ctx, notes=tuple(notes))
+    safe: tuple[int, ...] | None = None
+    if req.operation is Operation.ROLLBACK and history and report.rejected and not req.manifest:
+        safe = safe_rollback_targets(history, original, live, ctx)
+        report = dataclasses.replace(report, steps=plan_steps(ctx, report.fixes, True, safe))
+    return CheckOutcome(report=report, context=ctx, notes=tuple(notes), safe_revisions=safe)
+
+
+def safe_rollback_targets(
+    history: Sequence[Revision], current: Manifest, live: Sequence[Mapping[str, Any]] | None, ctx: CheckContext
+) -> tuple[int, ...]:
+    """Stored revisions (newest first) that `helm rollback` could go to without a rejection."""
+    safe = []
+    for revision in reversed(history[:-1]):
+        if revision.version == ctx.target_revision:
+            continue
+        candidate = dataclasses.replace(ctx, target_revision=revision.version)
+        if not run_check(_revision_manifest(revision).objects, current.objects, live, candidate).rejected:
+            safe.append(revision.version)
+    return tuple(safe)
 
 
 def _source(req: CheckRequest, target: Manifest, target_rev: int | None) -> str:

@@ -9,7 +9,10 @@ from kubehop.check.change import CheckContext, Operation
 from kubehop.check.fixes import SelectorFix
 
 
-def plan_steps(ctx: CheckContext, fixes: Sequence[SelectorFix], rejected: bool) -> tuple[str, ...]:
+def plan_steps(
+    ctx: CheckContext, fixes: Sequence[SelectorFix], rejected: bool, safe_revisions: Sequence[int] | None = None
+) -> tuple[str, ...]:
+    """The steps; `safe_revisions` (rollback) are the stored revisions the same check accepts."""
     release = ctx.release or "RELEASE"
     floor = f"revision {ctx.current_revision + 1}" if ctx.current_revision else "the fixed revision"
     if not fixes and not rejected:
@@ -17,10 +20,17 @@ def plan_steps(ctx: CheckContext, fixes: Sequence[SelectorFix], rejected: bool) 
     steps: list[str] = []
     if ctx.operation is Operation.ROLLBACK and rejected:
         target = f"revision {ctx.target_revision}" if ctx.target_revision else "that revision"
+        if safe_revisions:
+            listed = ", ".join(str(r) for r in safe_revisions)
+            where = f"revision {listed}" if len(safe_revisions) == 1 else f"one of revisions {listed}"
+            instead = f"Roll back to {where} instead (the same check passes for them)"
+        elif safe_revisions is not None:
+            instead = "No stored revision passes the same check"
+        else:
+            instead = "Roll back only to a revision whose manifest carries the live selectors"
         steps.append(
-            f"Do not roll {release} back to {target}: the apiserver will reject it. Roll back only to a revision "
-            f"whose manifest carries the live selectors, or roll forward: `helm upgrade {release}` with the chart "
-            f"of {target} plus the selector fixes shown."
+            f"Do not roll {release} back to {target}: the apiserver will reject it. {instead}, or roll forward: "
+            f"`helm upgrade {release}` with the chart of {target} plus the fixes shown."
         )
     what = f"apply the {len(fixes)} selector fix(es) shown" if fixes else "make the changes named in the findings"
     steps += [
