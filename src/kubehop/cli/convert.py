@@ -35,6 +35,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--live", metavar="FILE", action="append", default=[],
         help="exported live objects (kubectl get -o yaml); their selectors are used; repeatable",
     )
+    cluster = parser.add_argument_group("live selectors from a cluster")
+    cluster.add_argument(
+        "--cluster", action="store_true",
+        help="read the selectors of existing workloads from the cluster (GET through apps/v1)",
+    )
+    cluster.add_argument("--kubeconfig", default=None, help="kubeconfig file ($KUBECONFIG)")
+    cluster.add_argument("--context", help="kubeconfig context to use")
+    cluster.add_argument(
+        "-n", "--namespace", default=None,
+        help="namespace of manifests that name none (default: $HELM_NAMESPACE, the context's, then default)",
+    )
     parser.add_argument(
         "--check", action="store_true",
         help="report objects that would still be invalid at the target (exit 3 if any); writes nothing "
@@ -62,9 +73,12 @@ def run(args: argparse.Namespace) -> int:
     for live_file in args.live:
         live.update(load_live(Path(live_file)))
     files = expand_paths(args.paths)
+    texts = [(path, rel, read_text(path)) for path, rel in files]
+    if args.cluster:
+        for key, obj in _cluster_live(args, [text for _p, _r, text in texts], [str(p) for p, _r, _t in texts]).items():
+            live.setdefault(key, obj)  # objects given with --live win
     # Convert everything in memory first: a bad input fails the run before anything is written.
-    results = [(path, rel, convert_manifest(read_text(path), target, live or None, path=str(path)))
-               for path, rel in files]
+    results = [(path, rel, convert_manifest(text, target, live or None, path=str(path))) for path, rel, text in texts]
     rows = [row for path, _rel, result in results for row in change_rows(str(path), result)]
     problems = [row for path, _rel, result in results for row in check_rows(str(path), result.text, target)]
 
@@ -88,6 +102,26 @@ def run(args: argparse.Namespace) -> int:
         return int(ExitCode.REMOVED) if problems else int(ExitCode.OK)
     write_report(render(rows, args.output, empty="nothing to convert"), args.output_file)
     return int(ExitCode.OK)
+
+
+def _cluster_live(args: argparse.Namespace, texts: list[str], paths: list[str]) -> dict[tuple[str, str, str], Any]:
+    import os
+
+    from kubehop.cluster.client import api_client, context_namespace
+    from kubehop.cluster.live import ClusterReader, context_name
+    from kubehop.convert.cluster import fetch_live, workloads_needing_a_selector
+    from kubehop.convert.documents import is_object, split_documents
+
+    objects = [obj for text, path in zip(texts, paths, strict=True)
+               for obj in (doc.parse(path) for doc in split_documents(text)) if is_object(obj)]
+    keys = workloads_needing_a_selector(objects)
+    if not keys:
+        return {}
+    kubeconfig = args.kubeconfig or os.environ.get("KUBECONFIG")
+    namespace = (args.namespace or os.environ.get("HELM_NAMESPACE") or context_namespace(kubeconfig, args.context)
+                 or "default")
+    reader = ClusterReader(api_client(kubeconfig, args.context), context_name(kubeconfig, args.context))
+    return dict(fetch_live(reader, keys, namespace))
 
 
 def _print_manifests(texts: list[str]) -> None:
