@@ -11,7 +11,8 @@ import yaml
 
 from kubehop.convert import REGISTRY, ConvertContext, convert, convert_for_target, find_path
 from kubehop.convert.model import Edge
-from kubehop.convert.serving import SERIES, served_row
+from kubehop.convert.series import SERIES
+from kubehop.convert.serving import served_row
 from kubehop.errors import ConversionError
 from kubehop.lifecycle import Lifecycle
 from kubehop.model import GroupVersionKind, KubeVersion
