@@ -113,6 +113,7 @@ def test_downgrade_points_at_the_rollback_path(capsys: pytest.CaptureFixture[str
     ("not json", "not valid JSON"),
     ('{"kubehopResultVersion": "9", "findings": []}', "kubehopResultVersion '9' is not supported"),
     ('{"items": []}', "not a kubehop scan result"),
+    ('{"findings": []}', "no kubehopResultVersion"),
     ('{"kubehopResultVersion": "1", "findings": [{"rule": "removed-api", "location": {}}]}',
      "finding 1: `location.path` is required"),
 ])

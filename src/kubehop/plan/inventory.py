@@ -70,6 +70,8 @@ def from_envelope(data: Any, label: str, lifecycle: Lifecycle) -> Inventory:
     if not isinstance(data, Mapping) or "findings" not in data:
         raise DataFileError(f"{label}: not a kubehop scan result (expected a JSON object with `findings`)")
     version = data.get("kubehopResultVersion")
+    if version is None:
+        raise DataFileError(f"{label}: no kubehopResultVersion: not the JSON output of a kubehop scan")
     if version != RESULT_VERSION:
         raise DataFileError(f"{label}: kubehopResultVersion {version!r} is not supported (expected \"1\")")
     findings = data["findings"]
