@@ -9,7 +9,7 @@ import pytest
 
 from kubehop.errors import SnapshotError
 from kubehop.etcd.bbolt import BoltFile
-from kubehop.etcd.mvcc import decode_key_value, hash_kv, latest_state, parse_revision, read_key_value
+from kubehop.etcd.mvcc import decode_key_value, hash_kv, latest_state, parse_revision, revision_of, value_of
 from tests.etcd.conftest import Snapshots
 from tests.fixtures.etcd import EtcdBinaries, EtcdCluster
 
@@ -43,9 +43,9 @@ def test_latest_state_drops_deleted_keys_and_keeps_newest_value(k8s_snapshots: S
     with BoltFile(k8s_snapshots.old) as bolt:
         live = latest_state(bolt)
         assert b"/registry/pods/default/gone" not in live
-        app = read_key_value(bolt, live[b"/registry/configmaps/default/app-config"])
-        assert b"green" in app.value and app.version == 2
-        assert app.create_revision < app.mod_revision
+        app = live[b"/registry/configmaps/default/app-config"]
+        assert b"green" in value_of(bolt, app) and b"blue" not in value_of(bolt, app)
+        assert revision_of(app) == k8s_snapshots.old_revision - 2  # then the pod was created and deleted
     with BoltFile(k8s_snapshots.new) as bolt:
         assert b"/registry/configmaps/default/to-delete" not in latest_state(bolt)
 

@@ -68,7 +68,8 @@ def cluster_state(etcdctl: EtcdTool, conn: Connection) -> ClusterState:
     """Member list, per-member health (every member's client URL) and endpoint status."""
     short = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, "5s")
     listing = etcdctl_json(etcdctl, short, ["member", "list"])
-    members = tuple(listing.get("members", [])) if isinstance(listing, dict) else ()
+    found = listing.get("members", []) if isinstance(listing, dict) else []
+    members = tuple(sorted(found, key=lambda m: str(m.get("name", ""))))
     urls = [u for m in members for u in m.get("clientURLs", [])[:1]] or list(conn.endpoints)
     health: list[MemberHealth] = []
     for url in urls:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
+from typing import NamedTuple
 
 from kubehop.errors import SnapshotError
 
@@ -60,16 +61,15 @@ class Meta:
     txid: int
 
 
-@dataclass(frozen=True)
-class LeafPage:
+class LeafPage(NamedTuple):
     """A leaf page (or an inline bucket's fake page) at `offset`, with its elements unpacked.
 
     `elements` is the flat tuple (flags, pos, ksize, vsize) * count; key i starts at
-    offset + 16 + 16*i + pos_i and its value follows the key.
+    offset + 16 + 16*i + pos_i and its value follows the key. A NamedTuple: one is made per page.
     """
 
     offset: int
-    count: int
+    entries: int
     elements: tuple[int, ...]
 
 
@@ -159,20 +159,6 @@ class BoltFile:
 
     # -- pages ----------------------------------------------------------------------------------
 
-    def _page(self, pgid: int, expected_flags: int) -> tuple[int, int, int, int]:
-        """Offset, flags, count and overflow of page `pgid`, checked against the file."""
-        if pgid < 2 or pgid >= self.meta.pgid:
-            raise SnapshotError(f"{self.path}: page {pgid} is outside the database (0..{self.meta.pgid - 1})")
-        offset = pgid * self.page_size
-        page_id, flags, count, overflow = _HEADER.unpack_from(self.mm, offset)
-        if page_id != pgid:
-            raise SnapshotError(f"{self.path}: page {pgid} has id {page_id} (corrupt page)")
-        if not flags & expected_flags:
-            raise SnapshotError(f"{self.path}: page {pgid} has unexpected type flags {flags:#x}")
-        if pgid + overflow >= self.meta.pgid:
-            raise SnapshotError(f"{self.path}: page {pgid} overflows past the end of the database")
-        return offset, flags, count, overflow
-
     def leaf_pages(self, root: int, inline_offset: int = -1, seen: set[int] | None = None) -> Iterator[LeafPage]:
         """Leaf pages of one B+tree in key order; `inline_offset` is used when `root` is 0."""
         if root == 0:
@@ -184,23 +170,35 @@ class BoltFile:
             yield self._leaf(inline_offset, count, inline_offset + self.page_size)
             return
         stack = [root]
+        mm = self.mm
+        page_size = self.page_size
+        high_water = self.meta.pgid
+        header = _HEADER.unpack_from
         while stack:
             pgid = stack.pop()
             if seen is not None:
                 if pgid in seen:
                     raise SnapshotError(f"{self.path}: page {pgid} is referenced twice")
                 seen.add(pgid)
-            offset, flags, count, overflow = self._page(pgid, BRANCH_PAGE | LEAF_PAGE)
-            end = offset + (overflow + 1) * self.page_size
+            if pgid < 2 or pgid >= high_water:
+                raise SnapshotError(f"{self.path}: page {pgid} is outside the database (0..{high_water - 1})")
+            offset = pgid * page_size
+            page_id, flags, count, overflow = header(mm, offset)
+            if page_id != pgid:
+                raise SnapshotError(f"{self.path}: page {pgid} has id {page_id} (corrupt page)")
+            if pgid + overflow >= high_water:
+                raise SnapshotError(f"{self.path}: page {pgid} overflows past the end of the database")
+            end = offset + (overflow + 1) * page_size
             if flags & LEAF_PAGE:
                 yield self._leaf(offset, count, end)
                 continue
+            if not flags & BRANCH_PAGE:
+                raise SnapshotError(f"{self.path}: page {pgid} has unexpected type flags {flags:#x}")
             if offset + PAGE_HEADER + count * ELEMENT_SIZE > end:
                 raise SnapshotError(f"{self.path}: branch page {pgid} has more elements than fit")
-            fields = _elements(count).unpack_from(self.mm, offset + PAGE_HEADER)
-            # branch element: pos u32, ksize u32, pgid u64 (as two u32 halves)
-            children = [fields[i + 2] | (fields[i + 3] << 32) for i in range(0, 4 * count, 4)]
-            stack.extend(reversed(children))
+            fields = _elements(count).unpack_from(mm, offset + PAGE_HEADER)
+            # branch element: pos u32, ksize u32, pgid u64 (as two u32 halves); visit children in order
+            stack.extend([fields[i] | (fields[i + 1] << 32) for i in range(4 * count - 2, 0, -4)])
 
     def _leaf(self, offset: int, count: int, end: int) -> LeafPage:
         if count == 0:
@@ -208,9 +206,8 @@ class BoltFile:
         if offset + PAGE_HEADER + count * ELEMENT_SIZE > end:
             raise SnapshotError(f"{self.path}: leaf page at byte {offset} has more elements than fit")
         elements = _elements(count).unpack_from(self.mm, offset + PAGE_HEADER)
-        last = 4 * (count - 1)
-        last_end = offset + PAGE_HEADER + ELEMENT_SIZE * (count - 1) + elements[last + 1]
-        if last_end + elements[last + 2] + elements[last + 3] > min(end, self.size):
+        # data is packed in element order, so the last element's value ends the page's data
+        if offset + ELEMENT_SIZE * count + elements[-3] + elements[-2] + elements[-1] > end:
             raise SnapshotError(f"{self.path}: leaf page at byte {offset} points past its end")
         return LeafPage(offset, count, elements)
 
@@ -239,7 +236,7 @@ class BoltFile:
         mm = self.mm
         els = page.elements
         base = page.offset + PAGE_HEADER
-        for i in range(page.count):
+        for i in range(page.entries):
             j = 4 * i
             start = base + ELEMENT_SIZE * i + els[j + 1]
             ksize = els[j + 2]

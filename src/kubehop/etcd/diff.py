@@ -17,7 +17,7 @@ from kubehop.errors import UsageError
 from kubehop.etcd.bbolt import BoltFile
 from kubehop.etcd.inspect import peek_type
 from kubehop.etcd.k8s import DEFAULT_PREFIX, KNOWN_KINDS, decode_value, manifest_for_reapply, parse_registry_key
-from kubehop.etcd.mvcc import decode_key_value, latest_state
+from kubehop.etcd.mvcc import latest_state, revision_of, value_of
 
 ADDED = "added"  # only in NEW: restoring OLD deletes it
 DELETED = "deleted"  # only in OLD: restoring OLD brings it back
@@ -67,23 +67,20 @@ def diff_snapshots(old: BoltFile, new: BoltFile, prefix: str = DEFAULT_PREFIX) -
     changes: list[Change] = []
     unchanged = 0
     for key, packed in new_live.items():
-        new_kv = decode_key_value(new.mm[packed >> 32 : (packed >> 32) + (packed & 0xFFFFFFFF)])
+        new_value = value_of(new, packed)
         old_packed = old_live.get(key)
         if old_packed is None:
-            changes.append(Change(ADDED, key.decode("utf-8", "replace"), *_describe(key, new_kv.value, prefix),
-                                  0, new_kv.mod_revision))
-            continue
-        old_kv = decode_key_value(old.mm[old_packed >> 32 : (old_packed >> 32) + (old_packed & 0xFFFFFFFF)])
-        if old_kv.value == new_kv.value:
+            changes.append(Change(ADDED, key.decode("utf-8", "replace"), *_describe(key, new_value, prefix),
+                                  0, revision_of(packed)))
+        elif value_of(old, old_packed) == new_value:
             unchanged += 1
         else:
-            changes.append(Change(CHANGED, key.decode("utf-8", "replace"), *_describe(key, new_kv.value, prefix),
-                                  old_kv.mod_revision, new_kv.mod_revision))
+            changes.append(Change(CHANGED, key.decode("utf-8", "replace"), *_describe(key, new_value, prefix),
+                                  revision_of(old_packed), revision_of(packed)))
     for key, packed in old_live.items():
         if key not in new_live:
-            old_kv = decode_key_value(old.mm[packed >> 32 : (packed >> 32) + (packed & 0xFFFFFFFF)])
-            changes.append(Change(DELETED, key.decode("utf-8", "replace"), *_describe(key, old_kv.value, prefix),
-                                  old_kv.mod_revision, 0))
+            changes.append(Change(DELETED, key.decode("utf-8", "replace"),
+                                  *_describe(key, value_of(old, packed), prefix), revision_of(packed), 0))
     changes.sort(key=lambda c: c.sort_key)
     return DiffReport(str(old.path), str(new.path), tuple(changes), unchanged)
 
@@ -105,9 +102,7 @@ def export_changed(new: BoltFile, report: DiffReport, directory: Path) -> Export
     for change in report.changes:
         if change.resource not in EXPORTABLE or change.change == DELETED:
             continue
-        packed = live[change.key.encode("utf-8")]
-        kv = decode_key_value(new.mm[packed >> 32 : (packed >> 32) + (packed & 0xFFFFFFFF)])
-        decoded = decode_value(kv.value)
+        decoded = decode_value(value_of(new, live[change.key.encode("utf-8")]))
         manifest = manifest_for_reapply(decoded)
         if manifest is None:
             reason = (f"stored encrypted ({decoded.provider}); read it from the live cluster before the restore"

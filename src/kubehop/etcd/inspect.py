@@ -8,8 +8,8 @@ are flagged: they need a storage migration (a no-op rewrite) before the hop (ref
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kubehop.etcd import pb
 from kubehop.etcd.bbolt import BoltFile
@@ -19,10 +19,11 @@ from kubehop.etcd.k8s import (
     ENCRYPTED_MAGIC,
     KNOWN_KINDS,
     PROTOBUF_MAGIC,
+    RegistryKey,
     decode_value,
     parse_registry_key,
 )
-from kubehop.etcd.mvcc import decode_key_value, latest_state
+from kubehop.etcd.mvcc import latest_state
 from kubehop.model import KubeVersion
 
 _JSON_API_VERSION = re.compile(rb'"apiVersion"\s*:\s*"([^"]*)"')
@@ -70,20 +71,23 @@ class InspectReport:
         return tuple(o for o in self.objects if o.status)
 
 
+@lru_cache(maxsize=4096)
+def _type_meta(raw: bytes) -> tuple[str, str]:
+    api_version = kind = ""
+    for number, _wire, item in pb.fields(raw):
+        if number == 1:
+            api_version = pb.as_text(item)
+        elif number == 2:
+            kind = pb.as_text(item)
+    return api_version, kind
+
+
 def peek_type(value: bytes) -> tuple[str, str, str]:
     """(encoding, apiVersion, kind) read from the start of a stored value, without decoding the object."""
     if value.startswith(PROTOBUF_MAGIC):
-        # runtime.Unknown writes typeMeta (field 1) first
-        pos = len(PROTOBUF_MAGIC)
-        if len(value) > pos and value[pos] == 0x0A:
-            size, start = pb.read_varint(value, pos + 1)
-            api_version = kind = ""
-            for number, _wire, item in pb.fields(value[start : start + size]):
-                if number == 1:
-                    api_version = pb.as_text(item)
-                elif number == 2:
-                    kind = pb.as_text(item)
-            return "protobuf", api_version, kind
+        # runtime.Unknown writes typeMeta (field 1) first; a few distinct typeMetas repeat millions of times
+        if len(value) > 6 and value[4] == 0x0A and value[5] < 0x80:
+            return ("protobuf", *_type_meta(value[6 : 6 + value[5]]))
         decoded = decode_value(value)
         return decoded.encoding, decoded.api_version, decoded.kind
     if value.startswith(ENCRYPTED_MAGIC):
@@ -110,55 +114,59 @@ def _status(api_version: str, kind: str, target: KubeVersion | None) -> str:
     return status.value if status in (ApiStatus.REMOVED, ApiStatus.DEPRECATED) else ""
 
 
-def stored_objects(bolt: BoltFile, prefix: str = DEFAULT_PREFIX) -> Iterator[StoredObject | None]:
-    """Every live key in key order: a StoredObject under `prefix`, None for other keys."""
-    live = latest_state(bolt)
-    mm = bolt.mm
-    for key in sorted(live):
-        packed = live[key]
-        offset, length = packed >> 32, packed & 0xFFFFFFFF
-        kv = decode_key_value(mm[offset : offset + length])
-        text = key.decode("utf-8", "replace")
-        where = parse_registry_key(text, prefix)
-        if where is None:
-            yield None
-            continue
-        encoding, api_version, kind = peek_type(kv.value)
-        yield StoredObject(
-            text, where.resource, where.namespace, where.name, api_version,
-            kind or KNOWN_KINDS.get(where.resource, ""), encoding, len(kv.value), kv.mod_revision,
-        )
+def _locate(key: bytes, prefix: str, cache: dict[bytes, RegistryKey | None]) -> RegistryKey | None:
+    """parse_registry_key, cached per parent path: millions of keys share a few thousand parents."""
+    cut = key.rfind(b"/")
+    if cut <= 0:
+        return parse_registry_key(key.decode("utf-8", "replace"), prefix)
+    parent = key[:cut]
+    if parent not in cache:
+        cache[parent] = parse_registry_key(parent.decode("utf-8", "replace") + "/_", prefix)
+    where = cache[parent]
+    if where is None:
+        return None
+    return RegistryKey(where.resource, where.namespace, key[cut + 1 :].decode("utf-8", "replace"))
 
 
 def inspect_snapshot(
     bolt: BoltFile, target: KubeVersion | None = None, list_all: bool = False, prefix: str = DEFAULT_PREFIX
 ) -> InspectReport:
+    live = latest_state(bolt)
+    mm = bolt.mm
     groups: dict[tuple[str, str, str, str, str], list[int]] = {}
     objects: list[StoredObject] = []
-    other = live = revision = 0
+    other = revision = 0
     status_cache: dict[tuple[str, str], str] = {}
-    for obj in stored_objects(bolt, prefix):
-        live += 1
-        if obj is None:
+    parents: dict[bytes, RegistryKey | None] = {}
+    for key, packed in live.items():
+        where = _locate(key, prefix, parents)
+        if where is None:
             other += 1
             continue
-        revision = max(revision, obj.mod_revision)
-        gkey = (obj.resource, obj.namespace, obj.api_version, obj.kind, obj.encoding)
-        bucket = groups.setdefault(gkey, [0, 0])
+        offset, length = (packed >> 32) & 0xFFFFFFFFFFFFFFFF, packed & 0xFFFFFFFF
+        head = mm[offset : offset + min(length, 512)]
+        if head[:5] == b"k8s\x00\n" and length > 6 and head[5] < 0x80:
+            encoding = "protobuf"
+            api_version, kind = _type_meta(head[6 : 6 + head[5]])
+        else:
+            encoding, api_version, kind = peek_type(head if length <= 512 else mm[offset : offset + length])
+        kind = kind or KNOWN_KINDS.get(where.resource, "")
+        mod_revision = packed >> 96
+        revision = max(revision, mod_revision)
+        bucket = groups.setdefault((where.resource, where.namespace, api_version, kind, encoding), [0, 0])
         bucket[0] += 1
-        bucket[1] += obj.size
-        type_key = (obj.api_version, obj.kind)
-        if type_key not in status_cache:
-            status_cache[type_key] = _status(obj.api_version, obj.kind, target)
-        status = status_cache[type_key]
+        bucket[1] += length
+        type_key = (api_version, kind)
+        status = status_cache.get(type_key)
+        if status is None:
+            status = status_cache[type_key] = _status(api_version, kind, target)
         if status or list_all:
-            objects.append(
-                StoredObject(obj.key, obj.resource, obj.namespace, obj.name, obj.api_version, obj.kind,
-                             obj.encoding, obj.size, obj.mod_revision, status)
-            )
+            objects.append(StoredObject(key.decode("utf-8", "replace"), where.resource, where.namespace, where.name,
+                                        api_version, kind, encoding, length, mod_revision, status))
     rows = tuple(
         ResourceGroup(r, ns, av, kind, enc, c, s, status_cache.get((av, kind), ""))
         for (r, ns, av, kind, enc), (c, s) in sorted(groups.items())
     )
-    return InspectReport(str(bolt.path), revision, live, other, rows, tuple(objects),
+    objects.sort(key=lambda o: (o.resource, o.namespace, o.name))
+    return InspectReport(str(bolt.path), revision, len(live), other, rows, tuple(objects),
                          str(target) if target else "")

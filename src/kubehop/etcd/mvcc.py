@@ -7,6 +7,7 @@ tombstone) to KeyValue{key=1, create_revision=2, mod_revision=3, version=4, valu
 
 from __future__ import annotations
 
+import mmap
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -72,36 +73,76 @@ def revisions(bolt: BoltFile) -> Iterator[tuple[bytes, int, int]]:
     return bolt.items(KEY_BUCKET)
 
 
-def pack(offset: int, length: int) -> int:
-    """One int per live key keeps the index small: value offset << 32 | value length."""
-    return offset << 32 | length
+def _skip_varint(buf: bytes | mmap.mmap, pos: int) -> int:
+    while buf[pos] & 0x80:
+        pos += 1
+    return pos + 1
 
 
-def unpack(packed: int) -> tuple[int, int]:
-    return packed >> 32, packed & 0xFFFFFFFF
+def locate_key_value(buf: mmap.mmap, pos: int, end: int) -> tuple[int, int, int, int]:
+    """(key start, key end, value start, value end) of a KeyValue record at buf[pos:end].
+
+    A hand-rolled loop over the wire format: this runs once per record of the `key` bucket.
+    """
+    kstart = kend = vstart = vend = pos
+    while pos < end:
+        tag = buf[pos]
+        pos += 1
+        if tag == 0x0A or tag == 0x2A:  # key (1) / value (5): length-delimited
+            size = buf[pos]
+            pos += 1
+            if size & 0x80:
+                size, pos = pb.read_varint(buf, pos - 1)  # type: ignore[arg-type]
+            if tag == 0x0A:
+                kstart, kend = pos, pos + size
+            else:
+                vstart, vend = pos, pos + size
+            pos += size
+        elif tag in (0x10, 0x18, 0x20, 0x30):  # create_revision, mod_revision, version, lease
+            pos = _skip_varint(buf, pos)
+        else:
+            kv = decode_key_value(buf[pos - 1 : end])
+            raise SnapshotError(f"unexpected field in KeyValue for key {kv.key!r} (tag {tag:#x})")
+    if pos != end:
+        raise SnapshotError("KeyValue record runs past its end")
+    return kstart, kend, vstart, vend
 
 
 def latest_state(bolt: BoltFile) -> dict[bytes, int]:
-    """Live user keys -> packed location of their newest KeyValue; deleted keys are dropped.
+    """Live user keys -> `revision << 96 | value offset << 32 | value length` of their newest value.
 
-    Only offsets are kept, so memory grows with the number of keys, not with the values' size.
+    Keys whose newest record is a tombstone are dropped. One int per key keeps memory proportional to
+    the number of keys, never to the size of the values.
     """
     live: dict[bytes, int] = {}
     mm = bolt.mm
-    for rev, voff, vlen in revisions(bolt):
-        if len(rev) == 17 and vlen == 0:
-            continue  # `restore --bump-revision` marker entry (reference §1.5)
-        key = user_key(mm[voff : voff + vlen])
-        if len(rev) == 18:
-            live.pop(key, None)
-        else:
-            live[key] = voff << 32 | vlen
+    for page in bolt.leaf_pages(*(bolt.bucket(KEY_BUCKET) or (0, -1))):
+        els = page.elements
+        base = page.offset + 16
+        for i in range(page.entries):
+            j = 4 * i
+            start = base + 16 * i + els[j + 1]
+            ksize = els[j + 2]
+            voff = start + ksize
+            vlen = els[j + 3]
+            if vlen == 0:
+                continue  # `restore --bump-revision` marker entry (reference §1.5)
+            kstart, kend, vstart, vend = locate_key_value(mm, voff, voff + vlen)
+            key = mm[kstart:kend]
+            if ksize == 18:
+                live.pop(key, None)
+            else:
+                live[key] = int.from_bytes(mm[start : start + 8], "big") << 96 | vstart << 32 | (vend - vstart)
     return live
 
 
-def read_key_value(bolt: BoltFile, packed: int) -> KeyValue:
-    offset, length = packed >> 32, packed & 0xFFFFFFFF
-    return decode_key_value(bolt.mm[offset : offset + length])
+def revision_of(packed: int) -> int:
+    return packed >> 96
+
+
+def value_of(bolt: BoltFile, packed: int) -> bytes:
+    offset = (packed >> 32) & 0xFFFFFFFFFFFFFFFF
+    return bolt.mm[offset : offset + (packed & 0xFFFFFFFF)]
 
 
 def compact_revision(bolt: BoltFile) -> int:

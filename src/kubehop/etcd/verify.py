@@ -81,11 +81,11 @@ def walk(bolt: BoltFile) -> tuple[int, int, int, int]:
                 overflow = int.from_bytes(bolt.mm[page.offset + 12 : page.offset + 16], "little")
                 span_end = page.offset + (overflow + 1) * bolt.page_size
             els = page.elements
-            for i in range(page.count):
+            for i in range(page.entries):
                 j = 4 * i
                 start = base + ELEMENT_SIZE * i + els[j + 1]
                 end = start + els[j + 2] + els[j + 3]
-                if start < base + ELEMENT_SIZE * page.count or end > span_end:
+                if start < base + ELEMENT_SIZE * page.entries or end > span_end:
                     raise SnapshotError(f"{bolt.path}: bucket {name.decode()!r}: element {i} of the page at "
                                         f"byte {page.offset} lies outside its page")
                 key = bolt.mm[start : start + els[j + 2]]
@@ -98,7 +98,7 @@ def walk(bolt: BoltFile) -> tuple[int, int, int, int]:
                     if len(key) not in (17, 18) or key[8] != 0x5F:
                         raise SnapshotError(f"{bolt.path}: malformed revision key {key.hex()} in bucket 'key'")
                     revision = int.from_bytes(key[:8], "big")
-            entries += page.count
+            entries += page.entries
     return len(seen), len(buckets), entries, revision
 
 
