@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fixtures.kube_cluster import cluster_kubeconfig, start_cluster  # noqa: E402
+from tests.fixtures.kube_cluster import cluster_kubeconfig, start_cluster
 
 
 def main(argv: list[str]) -> int:

@@ -22,13 +22,13 @@ def test_fresh_last_applied_is_one_evidence_with_its_writer() -> None:
                 annotation=LAST_APPLIED),
          fields("kube-controller-manager", "Update", "apps/v1", "2022-01-01T00:00:00Z", subresource="status")]),
         "Deployment")
-    old, current = found.evidence
+    (old,) = found.evidence
     assert (old.api_version, old.sources, old.stale) == ("extensions/v1beta1", ("last-applied",), "")
     assert old.body["spec"] == {"replicas": 1} and old.body["metadata"]["namespace"] == "shop"
     assert dict(old.details)["writer:last-applied"] == "kubectl-client-side-apply Update 2019-01-01T00:00:00Z"
     assert dict(old.details)["freshness:last-applied"].startswith("fresh")
-    # The status write is a manager of its own, at a current version.
-    assert (current.api_version, current.sources) == ("apps/v1", ("managedFields:kube-controller-manager",))
+    # The controller's status write is no evidence: the control plane is upgraded with the cluster.
+    assert found.evidence == (old,)
 
 
 def test_later_write_by_another_manager_makes_the_annotation_possibly_stale() -> None:
@@ -103,3 +103,10 @@ def test_location_paths() -> None:
     assert LiveRef("", "v1", "secrets", "Secret", "shop", "db").path("prod") == "cluster:prod/shop/secrets/db"
     assert LiveRef("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", "", "x").path("c") == \
         "cluster:c/clusterroles.rbac.authorization.k8s.io/x"
+
+
+def test_control_plane_writes_are_not_evidence_but_other_managers_are() -> None:
+    found = object_evidence(obj(managed=[
+        fields("kube-controller-manager", "Update", "v1", "2025-01-01T00:00:00Z"),
+        fields("my-operator", "Update", "v1", "2025-01-01T00:00:00Z")]), "Endpoints")
+    assert [e.sources for e in found.evidence] == [("managedFields:my-operator",)]

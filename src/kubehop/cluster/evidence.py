@@ -7,7 +7,7 @@ own apiVersion says nothing. What does say something:
   kinds (a ControllerRevision carries its DaemonSet's), and then describes a different object;
 - `metadata.managedFields[*].apiVersion`: the version each manager last wrote with. The entry of the
   manager that wrote the annotation is the same write, so it corroborates the annotation rather than
-  counting on its own;
+  counting on its own; control-plane managers are upgraded with the cluster and are not evidence;
 - tool annotations holding the original manifest (kapp's `kapp.k14s.io/original`, via --annotation).
 The storage version in etcd is not visible through the API at all (see `kubehop etcd inspect`).
 
@@ -24,6 +24,10 @@ from typing import Any
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 SECRET_FIELDS = ("data", "stringData")
+# Control-plane components are upgraded with the cluster and write with the versions it serves: their
+# managedFields entries say nothing about clients that break (every Endpoints object would be "deprecated").
+CONTROL_PLANE_MANAGERS = frozenset({"kube-apiserver", "kube-controller-manager", "kube-scheduler",
+                                    "cloud-controller-manager"})
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,7 @@ def object_evidence(obj: Mapping[str, Any], kind: str, annotations: Sequence[str
             details.append((f"writer:{label}", ", ".join(f"{w.manager} {w.label}" for w in writers)))
         _add(found, Evidence(api_version, kind, (label,), _identity(body, metadata), tuple(details), stale))
     for write in history:
-        if write.manager in covered or not write.api_version:
+        if write.manager in covered or write.manager in CONTROL_PLANE_MANAGERS or not write.api_version:
             continue
         body = {"apiVersion": write.api_version, "kind": kind, "metadata": _identity({}, metadata)["metadata"]}
         _add(found, Evidence(write.api_version, kind, (f"managedFields:{write.manager}",), body,
