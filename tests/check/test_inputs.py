@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kubehop.check.inputs import Revision, parse_manifest, rollback_revisions, upgrade_base
@@ -67,3 +69,27 @@ def test_chart_render_leaves_out_hooks_and_crds(helm_binary: str) -> None:
     assert manifest.templates["DaemonSet/x"] == "x/templates/daemonset.yaml"
     with pytest.raises(UsageError, match="no such chart"):
         render_chart_manifest(str(DATA / "nope"), release="x", namespace="d", values=(), set_values=())
+
+
+def test_helm_versions(helm_binary: str) -> None:
+    from kubehop.check.session import detect_helm_version, parse_helm_version
+
+    assert parse_helm_version("v3.17.3+ge4da497") == (3, 17, 3)
+    assert parse_helm_version("2.17") == (2, 17, 0)
+    with pytest.raises(UsageError, match="not a Helm version"):
+        parse_helm_version("three")
+    detected = detect_helm_version()  # the helm installed by the set-up script
+    assert detected is not None and detected[0] == 3
+
+
+def test_storage_failure_suggests_the_offline_options(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubehop.cli import main
+    from tests.check.helpers import DATA
+
+    monkeypatch.setenv("KUBECONFIG", str(tmp_path / "nope"))
+    monkeypatch.delenv("KUBERNETES_SERVICE_HOST", raising=False)
+    code = main(["check", "upgrade", "x", "-n", "default", "--storage", "secret",
+                 "--manifest", str(DATA / "seed" / "chart-1.3.0.yaml")])
+    assert code == 1
+    assert "pass --current-manifest FILE" in capsys.readouterr().err

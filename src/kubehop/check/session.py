@@ -106,12 +106,20 @@ def _namespace(req: CheckRequest) -> str:
 
 
 def _history(req: CheckRequest, namespace: str) -> list[Revision]:
+    from kubehop.errors import ClusterError, StorageError
     from kubehop.helm.storage.select import open_storage
 
-    storage = open_storage(req.storage, kubeconfig=req.kubeconfig, context=req.context,
-                           tiller_namespace=req.tiller_namespace)
+    offline = ("--current-manifest FILE" if req.operation is Operation.UPGRADE
+               else "--manifest FILE and --current-manifest FILE")
+    try:
+        storage = open_storage(req.storage, kubeconfig=req.kubeconfig, context=req.context,
+                               tiller_namespace=req.tiller_namespace)
+    except (ClusterError, StorageError) as exc:
+        raise type(exc)(f"{exc} (to work without release storage, pass {offline})") from exc
     try:
         return release_history(storage, req.release, namespace)
+    except (ClusterError, StorageError) as exc:
+        raise type(exc)(f"{exc} (to work without release storage, pass {offline})") from exc
     finally:
         close = getattr(storage, "close", None)
         if close is not None:
