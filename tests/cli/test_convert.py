@@ -120,3 +120,16 @@ def test_the_installed_command_runs(manifests: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "apiVersion: apps/v1" in done.stdout
+
+
+def test_yaml_report_to_a_file(manifests: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import yaml
+
+    report = tmp_path / "report.yaml"
+    out = tmp_path / "out"
+    assert main(["convert", str(manifests), "-t", "1.16", "--out-dir", str(out), "-o", "yaml",
+                 "--output-file", str(report)]) == 0
+    assert capsys.readouterr().out == ""
+    rows = yaml.safe_load(report.read_text())
+    assert rows[0]["object"] == "extensions/v1beta1 Deployment demo/web"
+    assert rows[0]["kind"] == "decision"

@@ -100,3 +100,15 @@ def test_streams_without_anything_to_convert_come_back_unchanged(docs: list[str]
     if crlf:
         text = text.replace("\n", "\r\n")
     assert convert_manifest(text, T125).text == text
+
+
+def test_values_the_converter_did_not_change_keep_their_text_even_where_yaml_versions_differ() -> None:
+    text = (
+        "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: w\n  annotations: {flag: yes, b: on}\n"
+        "spec:\n  template:\n    metadata: {labels: {app: w}}\n    spec:\n      volumes:\n"
+        "      - {name: v, configMap: {name: c, defaultMode: 0644}}\n"
+    )
+    out = convert_manifest(text, T122).text
+    assert "annotations: {flag: yes, b: on}" in out
+    assert "defaultMode: 0644}" in out
+    assert out.startswith("apiVersion: apps/v1\n")

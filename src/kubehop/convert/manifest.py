@@ -126,7 +126,7 @@ def convert_manifest(
         if not change.changed:
             pieces.append(doc.text)
         elif result.obj is not None:
-            pieces.append(render(doc, result.obj))
+            pieces.append(render(doc, result.obj, obj))
     return ManifestConversion(_join(pieces, text), tuple(changes), tuple(notes))
 
 

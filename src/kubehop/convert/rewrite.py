@@ -36,29 +36,48 @@ def _to_ruamel(value: Any) -> Any:
     return value
 
 
+_MISSING = object()
+
+
 def _same_scalar(old: Any, new: Any) -> bool:
     return (type(new) is not bool and old == new and isinstance(old, type(new))) or (old is new)
 
 
-def _reuse(removed: list[Any], value: Any) -> Any:
+def _item(container: Any, key: Any) -> Any:
+    if isinstance(container, Mapping):
+        return container.get(key, _MISSING)
+    if isinstance(container, list) and isinstance(key, int) and key < len(container):
+        return container[key]
+    return _MISSING
+
+
+def _reuse(removed: list[tuple[Any, Any]], value: Any) -> Any:
     """A renamed key keeps its old node (and so its flow style and quoting) when the value is unchanged."""
     from kubehop.convert.model import plain
 
-    for i, candidate in enumerate(removed):
-        if plain(candidate) == value:
-            return removed.pop(i)
+    for i, (node, original) in enumerate(removed):
+        if (plain(node) if original is _MISSING else original) == value:
+            return removed.pop(i)[0]
     return _to_ruamel(value)
 
 
-def sync(old: Any, new: Any) -> Any:
-    """Make `old` (ruamel node) equal to `new` (plain data), reusing old nodes where they survive."""
+def sync(old: Any, new: Any, original: Any = _MISSING) -> Any:
+    """Make `old` (ruamel node) hold `new` (plain data), reusing old nodes where they survive.
+
+    `original` is the same position in the object the converter was given (parsed the way kubectl
+    reads YAML); a value the converter did not change keeps its node even where YAML 1.1 and 1.2
+    read the text differently (`yes`, `0644`), so unchanged text is never rewritten.
+    """
     from ruamel.yaml.comments import CommentedMap
 
+    if original is not _MISSING and original == new and type(original) is type(new):
+        return old
     if isinstance(old, CommentedMap) and isinstance(new, Mapping):
-        removed = [old.pop(k) for k in [k for k in old if k not in new]]
+        gone = [k for k in old if k not in new]
+        removed = [(old.pop(k), _item(original, k)) for k in gone]
         for position, (key, value) in enumerate(new.items()):
             if key in old:
-                old[key] = sync(old[key], value)
+                old[key] = sync(old[key], value, _item(original, key))
             else:
                 old.insert(position, key, _reuse(removed, value))
         if list(old) != list(new):
@@ -68,7 +87,7 @@ def sync(old: Any, new: Any) -> Any:
     if isinstance(old, list) and isinstance(new, list) and hasattr(old, "ca"):
         for i, value in enumerate(new):
             if i < len(old):
-                old[i] = sync(old[i], value)
+                old[i] = sync(old[i], value, _item(original, i))
             else:
                 old.append(_to_ruamel(value))
         del old[len(new) :]
@@ -78,8 +97,8 @@ def sync(old: Any, new: Any) -> Any:
     return _to_ruamel(new)
 
 
-def render(doc: RawDocument, new: Mapping[str, Any]) -> str:
-    """The document's text with its object replaced by `new`."""
+def render(doc: RawDocument, new: Mapping[str, Any], original: Mapping[str, Any] | None = None) -> str:
+    """The document's text with its object replaced by `new` (`original`: the object it was parsed as)."""
     from ruamel.yaml import YAML
 
     body = doc.body
@@ -92,7 +111,7 @@ def render(doc: RawDocument, new: Mapping[str, Any]) -> str:
     sequence, offset = _indent_style(source)
     yaml.indent(mapping=2, sequence=sequence, offset=offset)
     tree = yaml.load(source)
-    tree = sync(tree, new) if tree is not None else _to_ruamel(new)
+    tree = sync(tree, new, _MISSING if original is None else original) if tree is not None else _to_ruamel(new)
     buffer = io.StringIO()
     yaml.dump(tree, buffer)
     text = buffer.getvalue()
