@@ -46,6 +46,16 @@ def test_seed_story_golden(capsys: pytest.CaptureFixture[str], helm_binary: str,
     check_golden(f"seed-1.16.7-1.19.3.{fmt}", out)
 
 
+def test_shell_waits_for_manual_exports_before_converting(capsys: pytest.CaptureFixture[str],
+                                                          helm_binary: str) -> None:
+    _, out, _ = run(capsys, *SEED, "-o", "shell")
+    lines = out.splitlines()
+    convert = next(i for i, line in enumerate(lines) if line.startswith("  kubehop convert "))
+    assert "--live" in lines[convert] and lines[convert - 1] == "  pause 'Run the commands above by hand first:'"
+    exports = [line for line in lines[:convert] if "by hand: kubectl get" in line and "-o yaml >" in line]
+    assert len(exports) == 2
+
+
 @pytest.mark.parametrize("fmt", ("markdown", "json"))
 def test_long_hop_golden_is_blocked_by_podsecuritypolicy(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     code, out, _ = run(capsys, *LONG, "-o", fmt)

@@ -117,8 +117,14 @@ def test_shell_script_runs_kubehop_commands_in_order_and_pauses(tmp_path: Path) 
     bin_dir, log = _recording_kubehop(tmp_path)
     env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "ETCDCTL_ENDPOINTS": "http://127.0.0.1:1",
            "BACKUP_DIR": str(tmp_path / "backups"), "IMAGE_MANAGER_CHART": "charts/image-manager"}
-    phases = sum(len(s.phases) for s in plan.steps)
-    done = _run_script(tmp_path, plan, [], env, answers=phases)  # one Enter per phase
+    script = render_plan(plan, "shell", "0")
+    pauses, in_step = 0, False
+    for line in script.splitlines():
+        if line.endswith("() {"):
+            in_step = line.startswith("step_")
+        pauses += in_step and line.startswith("  pause ")
+    assert pauses >= sum(len(s.phases) for s in plan.steps)  # one per phase at least
+    done = _run_script(tmp_path, plan, [], env, answers=pauses)
     assert done.returncode == 0, done.stderr
     calls = log.read_text().splitlines()
     expected = [line.replace('"${BACKUP_DIR}', str(tmp_path / "backups"))
@@ -130,7 +136,7 @@ def test_shell_script_runs_kubehop_commands_in_order_and_pauses(tmp_path: Path) 
     assert done.stdout.rstrip().endswith("keep the snapshots until the hop is accepted.")
     # without a confirmation for the last phase the script stops there, before declaring success
     log.unlink()
-    short = _run_script(tmp_path, plan, [], env, answers=phases - 1)
+    short = _run_script(tmp_path, plan, [], env, answers=pauses - 1)
     assert short.returncode != 0 and "Done:" not in short.stdout
     assert log.read_text().splitlines() == calls
 

@@ -18,13 +18,18 @@ def _say(text: str) -> str:
 
 def _phase(phase: Phase, label: str) -> list[str]:
     out = ["", f"  {_say(f'-- {label} {phase.title}')}"]
+    waiting = False  # a manual command was printed: the next kubehop command may need its result
     for task in phase.tasks:
         out.append(f"  {_say(f'   [ ] {task.text}')}")
         for command in task.commands:
             if command.manual:
                 out.append(f"  {_say(f'       by hand: {command.line}')}")
-            else:
-                out.append(f"  {command.line}")
+                waiting = True
+                continue
+            if waiting:
+                out.append(f"  pause {shlex.quote('Run the commands above by hand first:')}")
+                waiting = False
+            out.append(f"  {command.line}")
     out.append(f"  pause {shlex.quote(f'{label} {phase.title}: done?')}")
     return out
 

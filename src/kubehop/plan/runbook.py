@@ -3,7 +3,7 @@ fix objects and release records, fix charts, snapshot etcd, control plane, kubel
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kubehop.model import KubeVersion
@@ -57,7 +57,14 @@ def _why(move: Move) -> str:
         f" (then {move.final} once it is served)" if move.final and move.final != move.move_to else "")
 
 
-def _object_tasks(must: Sequence[Move], source: KubeVersion) -> list[Task]:
+def live_export(note: Note) -> str:
+    """Where the runbook saves a live object whose selector a manifest conversion must copy."""
+    namespace = note.namespace or note.location.namespace or "_"
+    return f"${{BACKUP_DIR}}/live-{note.kind.lower()}-{namespace}-{note.name}.yaml"
+
+
+def _object_tasks(must: Sequence[Move], source: KubeVersion,
+                  live: Mapping[str, Sequence[str]] | None = None) -> list[Task]:
     tasks = []
     converted: set[str] = set()
     for move in must:
@@ -65,7 +72,9 @@ def _object_tasks(must: Sequence[Move], source: KubeVersion) -> list[Task]:
         commands: tuple[Command, ...] = ()
         if subject.origin == ORIGIN_FILE and not move.blocked and subject.source not in converted:
             converted.add(subject.source)
-            commands = (run("kubehop", "convert", subject.source, "--target", source.minor_str, "--write"),)
+            live_args = [arg for path in (live or {}).get(subject.source, ()) for arg in ("--live", path)]
+            commands = (run("kubehop", "convert", subject.source, "--target", source.minor_str, *live_args,
+                            "--write"),)
         elif subject.origin == ORIGIN_CHART and not move.blocked:
             template = subject.location.template or subject.source
             tasks.append(Task(f"{subject.label} in chart template `{template}` of `{subject.source}`: {_why(move)}"))
@@ -89,15 +98,19 @@ def _soon(move: Move) -> str:
 
 
 def fix_phase(step: StepFindings) -> Phase:
-    tasks = _object_tasks([m for m in step.must_fix if m.subject.origin != ORIGIN_CHART or m.blocked], step.source)
+    file_selectors = [n for n in step.notes if n.origin == ORIGIN_FILE and n.rule == SELECTOR_RULE]
+    live: dict[str, list[str]] = {}
+    for note in file_selectors:
+        live.setdefault(note.location.path, []).append(live_export(note))
+    tasks = [_selector_task(n) for n in file_selectors]
+    tasks += _object_tasks([m for m in step.must_fix if m.subject.origin != ORIGIN_CHART or m.blocked], step.source,
+                           live)
     for move in step.deprecated:
         tasks.append(Task(f"(fix soon) {move.subject.label} at `{move.subject.where}`: {move.api_version} "
                           f"{move.kind} is deprecated in {step.target} (removed in "
                           f"{move.removed_in or 'no version yet'}); {_soon(move)}"))
-    for note in step.notes:
-        if note.origin == ORIGIN_FILE:
-            tasks.append(_selector_task(note) if note.rule == SELECTOR_RULE
-                         else Task(f"{note.kind} {note.name} at `{note.location}`: {note.message}"))
+    tasks += [Task(f"{n.kind} {n.name} at `{n.location}`: {n.message}") for n in step.notes
+              if n.origin == ORIGIN_FILE and n.rule != SELECTOR_RULE]
     if not tasks:
         tasks.append(Task(f"Nothing in the inputs uses an API that {step.target} removes or deprecates."))
     return Phase("fix-objects", f"Before the step: objects on APIs {step.target} removes (fix now) or "
@@ -131,12 +144,17 @@ def _selector_task(note: Note) -> Task:
     kind, ns = note.kind.lower(), note.namespace or note.location.namespace or "${NAMESPACE}"
     selector = note.detail("selector")
     volatile = note.detail("volatile_labels")
-    where = "manifest" if note.origin == ORIGIN_FILE else "chart"
-    text = (f"{note.kind} {note.name} (`{note.location}`): put the live object's exact selector in the {where}'s "
-            f"spec.selector before the API group moves (offline guess: matchLabels {{{selector}}})")
+    guess = f"offline guess: matchLabels {{{selector}}}"
+    if note.origin == ORIGIN_FILE:
+        text = (f"{note.kind} {note.name} (`{note.location}`): export the live object so the conversion below "
+                f"copies its exact selector into the manifest ({guess})")
+        get = Command(f"kubectl get {kind} {note.name} -n {ns} -o yaml > \"{live_export(note)}\"", manual=True)
+    else:
+        text = (f"{note.kind} {note.name} (`{note.location}`): put the live object's exact selector in the chart's "
+                f"spec.selector before the API group moves ({guess})")
+        get = manual("kubectl", "get", kind, note.name, "-n", ns, "-o", "jsonpath={.spec.selector}")
     if volatile:
         text += f"; labels {volatile} change with chart releases: keep their current values in selector and template"
-    get = manual("kubectl", "get", kind, note.name, "-n", ns, "-o", "jsonpath={.spec.selector}")
     return Task(text, (get,))
 
 
