@@ -129,7 +129,11 @@ def _cronjob_v1(obj: Mapping[str, Any]) -> list[str]:
 
 
 def _event_v1(obj: Mapping[str, Any]) -> list[str]:
-    return [] if obj.get("eventTime") else ["eventTime: Required value"]
+    problems = [] if obj.get("eventTime") else ["eventTime: Required value"]
+    return problems + [f"{f}: needs to be unset" for f in _EVENT_DEPRECATED if obj.get(f) is not None]
+
+
+_EVENT_DEPRECATED = ("deprecatedSource", "deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount")
 
 
 def _ingress_v1beta1(obj: Mapping[str, Any]) -> list[str]:

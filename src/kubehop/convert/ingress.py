@@ -40,8 +40,14 @@ def _backend(old: Any, where: str, notes: list[Note]) -> Any:
         service: dict[str, Any] = {"name": service_name}
         if isinstance(service_port, bool) or service_port is None:
             notes.append(decision(f"{where}.servicePort is missing: v1 needs service.port.number or .name"))
-        elif isinstance(service_port, int) or (isinstance(service_port, str) and service_port.isdigit()):
+        elif isinstance(service_port, int):
+            service["port"] = {"number": service_port}
+        elif isinstance(service_port, str) and service_port.isdigit():
             service["port"] = {"number": int(service_port)}
+            notes.append(info(
+                f"{where}.servicePort {service_port!r} is a quoted number: written as port.number (as a name it "
+                "would be refused: port names need a letter)"
+            ))
         else:
             service["port"] = {"name": str(service_port)}
         new["service"] = service
