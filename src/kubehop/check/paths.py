@@ -37,6 +37,9 @@ def diff_paths(old: Any, new: Any, prefix: str = "", limit: int = 5) -> list[tup
 def _label(index: int, item: Any) -> str:
     if isinstance(item, Mapping) and "name" in item:
         return f"[name={item['name']}]"
+    meta = item.get("metadata") if isinstance(item, Mapping) else None
+    if isinstance(meta, Mapping) and "name" in meta:
+        return f"[name={meta['name']}]"
     return f"[{index}]"
 
 
@@ -61,3 +64,9 @@ def _short(value: Any, width: int = 80) -> str:
 
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, separators=(",", ":"))
     return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def describe(changes: list[tuple[str, str, str]], field: str, side: int) -> str:
+    """`path=value; ...` for one side (1 old, 2 new) of diff_paths; the bare value when the path is the field."""
+    return "; ".join(c[side] if c[0] == field else f"{c[0].removeprefix(field).lstrip('.')}={c[side]}"
+                     for c in changes)

@@ -42,8 +42,23 @@ def check_record(outcome: CheckOutcome) -> dict[str, Any]:
     }
 
 
+def _changes(report: CheckReport) -> list[str]:
+    """One line per finding that names a field: object, field, old -> new."""
+    lines = []
+    for f in report.findings:
+        field, old, new = f.detail("field"), f.detail("old"), f.detail("new")
+        if not field or field == "--force" or (not old and not new):
+            continue
+        where = f"{f.kind} {f.namespace + '/' if f.namespace else ''}{f.name}"
+        lines.append(f"{f.severity} {where} {field}: {old or '(none)'} -> {new or '(none)'}")
+    return lines
+
+
 def _text_sections(report: CheckReport) -> str:
     out: list[str] = []
+    changes = _changes(report)
+    if changes:
+        out += ["", "Changes (object, field: old -> new):", *(f"  {line}" for line in changes)]
     if report.helm_error:
         out += ["", "Helm will fail with:", textwrap.indent(report.helm_error, "  ")]
     if report.fixes:
@@ -58,6 +73,9 @@ def _text_sections(report: CheckReport) -> str:
 
 def _markdown_sections(report: CheckReport) -> str:
     out: list[str] = []
+    changes = _changes(report)
+    if changes:
+        out += ["", "### Changes (object, field: old -> new)", "", *(f"- `{line}`" for line in changes)]
     if report.helm_error:
         out += ["", "### Helm will fail with", "", "```", report.helm_error, "```"]
     if report.fixes:

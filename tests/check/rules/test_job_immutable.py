@@ -33,7 +33,7 @@ def test_new_image_in_an_existing_job_is_rejected() -> None:
     report = check(JOB.replace("app:1.0", "app:1.1"), JOB, LIVE, ctx())
     assert rules_of(report, "removed") == ["job-immutable"]
     assert detail(report, "job-immutable", "field") == "spec.template"
-    assert "spec.template.spec.containers[name=migrate].image=app:1.1" in detail(report, "job-immutable", "new")
+    assert "spec.containers[name=migrate].image=app:1.1" in detail(report, "job-immutable", "new")
     assert detail(report, "job-immutable", "error").endswith(
         'Job.batch "migrate" is invalid: spec.template: Invalid value: core.PodTemplateSpec{...}: field is immutable')
 

@@ -51,5 +51,5 @@ def test_shrinking_is_forbidden_and_growth_depends_on_the_class() -> None:
 def test_force_put_drops_the_bound_volume_name() -> None:
     report = check(PVC, PVC, LIVE, ctx(force=True))
     assert rules_of(report, "removed") == ["pvc-immutable"]
-    assert "spec.volumeName=pvc-1234" in detail(report, "pvc-immutable", "old")
+    assert "volumeName=pvc-1234" in detail(report, "pvc-immutable", "old")
     assert rules_of(check(PVC, PVC, LIVE, ctx()), "removed") == []

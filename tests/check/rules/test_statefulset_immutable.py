@@ -51,6 +51,9 @@ def test_claim_size_and_service_name_are_forbidden_with_the_version_wording() ->
     report = check(changed, CHART, LIVE, ctx(kube_version=KubeVersion(1, 19)))
     fields = sorted(f.detail("field") for f in report.findings if f.rule_id == "statefulset-immutable")
     assert fields == ["spec.serviceName", "spec.volumeClaimTemplates"]
+    claims = next(f for f in report.findings if f.detail("field") == "spec.volumeClaimTemplates")
+    assert (claims.detail("old"), claims.detail("new")) == ("[name=data].spec.resources.requests.storage=1Gi",
+                                                            "[name=data].spec.resources.requests.storage=2Gi")
     assert detail(report, "statefulset-immutable", "error").endswith(
         'StatefulSet.apps "db" is invalid: spec: Forbidden: updates to statefulset spec for fields other than '
         "'replicas', 'template', and 'updateStrategy' are forbidden")

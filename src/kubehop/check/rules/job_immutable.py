@@ -25,7 +25,7 @@ from kubehop.check.messages import (
     immutable_error,
     mismatch_error,
 )
-from kubehop.check.paths import diff_paths, get_path
+from kubehop.check.paths import describe, diff_paths, get_path
 from kubehop.check.selectors import format_selector, selector_of, selectors_equal, template_labels
 
 ID = "job-immutable"
@@ -62,7 +62,7 @@ def check(change: ObjectChange, ctx: CheckContext) -> Iterator[Violation]:
         changes = diff_paths(old.get("template"), new.get("template"), prefix="spec.template", limit=3)
         yield Violation(
             rule_id=ID, field="spec.template",
-            old="; ".join(f"{p}={o}" for p, o, _ in changes), new="; ".join(f"{p}={n}" for p, _, n in changes),
+            old=describe(changes, "spec.template", 1), new=describe(changes, "spec.template", 2),
             errors=(immutable_error("spec.template", "core.PodTemplateSpec{...}", ORDER_IMMUTABLE + 1),),
             message=(
                 f"{change.key}: a Job's pod template cannot change; delete the old Job before the upgrade "

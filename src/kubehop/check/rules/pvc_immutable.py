@@ -19,7 +19,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kubehop.check.change import CheckContext, FieldError, ObjectChange, Violation
-from kubehop.check.paths import diff_paths, get_path
+from kubehop.check.paths import describe, diff_paths, get_path
 from kubehop.check.quantity import parse_quantity
 from kubehop.model import Severity
 
@@ -60,8 +60,8 @@ def check(change: ObjectChange, ctx: CheckContext) -> Iterator[Violation]:
     if new != old or (not bound and new_size_text != old_size_text):
         changes = diff_paths(old, new, prefix="spec", limit=3)
         yield Violation(
-            rule_id=ID, field="spec", old="; ".join(f"{p}={o}" for p, o, _ in changes),
-            new="; ".join(f"{p}={n}" for p, _, n in changes),
+            rule_id=ID, field="spec", old=describe(changes, "spec", 1),
+            new=describe(changes, "spec", 2),
             errors=(FieldError(40, f"spec: Forbidden: {_immutable_message(ctx)}"),),
             message=(
                 f"{change.key}: a claim's spec cannot change after creation"

@@ -66,7 +66,9 @@ def check(change: ObjectChange, ctx: CheckContext) -> Iterator[Violation]:
         verb = "moves" if len(moving) == 1 else "move"
         message += f"; {', '.join(moving)} {verb} with each release: keep the live value frozen in the template"
     yield Violation(
-        rule_id=ID, field="spec.template.metadata.labels", old=format_selector(selector), new=format_labels(labels),
-        errors=(mismatch_error(labels),), message=message,
-        extra=(("moving_labels", ", ".join(moving)),) if moving else (),
+        rule_id=ID, field="spec.template.metadata.labels",
+        old=format_labels(template_labels(change.live)) if change.live is not None else "(new object)",
+        new=format_labels(labels), errors=(mismatch_error(labels),), message=message,
+        extra=(("selector", format_selector(selector)),
+               *((("moving_labels", ", ".join(moving)),) if moving else ())),
     )

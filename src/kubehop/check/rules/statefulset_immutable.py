@@ -18,7 +18,7 @@ from typing import Any
 
 from kubehop.check.change import CheckContext, FieldError, ObjectChange, Violation
 from kubehop.check.messages import ORDER_FORBIDDEN, statefulset_forbidden
-from kubehop.check.paths import diff_paths
+from kubehop.check.paths import describe, diff_paths
 from kubehop.check.selectors import format_selector
 
 ID = "statefulset-immutable"
@@ -66,8 +66,8 @@ def check(change: ObjectChange, ctx: CheckContext) -> Iterator[Violation]:
             before, after = format_selector(old.get(field)), format_selector(new.get(field))
         else:
             changes = diff_paths(old.get(field), new.get(field), prefix=f"spec.{field}", limit=3)
-            before = "; ".join(f"{p}={o}" for p, o, _ in changes)
-            after = "; ".join(f"{p}={n}" for p, _, n in changes)
+            before = describe(changes, f"spec.{field}", 1)
+            after = describe(changes, f"spec.{field}", 2)
         yield Violation(
             rule_id=ID, field=f"spec.{field}", old=before, new=after, errors=(error,),
             message=(
