@@ -105,3 +105,13 @@ def test_releases(capsys: pytest.CaptureFixture[str]) -> None:
     data = json.loads(out)
     assert code == 3 and data["findings"]
     assert all(f["location"].get("release") for f in data["findings"])
+
+
+def test_rejected_credentials(capsys: pytest.CaptureFixture[str], kube_cluster: KubeCluster) -> None:
+    kube_cluster.emulator.reject_tokens = True
+    try:
+        code, out, err = run(capsys, "--cluster", "--kubeconfig", str(kube_cluster.kubeconfig))
+    finally:
+        kube_cluster.emulator.reject_tokens = False
+    assert code == 1 and out == ""
+    assert err == "kubehop: error: context prod: GET /version: 401 Unauthorized: Unauthorized\n"

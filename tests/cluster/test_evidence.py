@@ -110,3 +110,13 @@ def test_control_plane_writes_are_not_evidence_but_other_managers_are() -> None:
         fields("kube-controller-manager", "Update", "v1", "2025-01-01T00:00:00Z"),
         fields("my-operator", "Update", "v1", "2025-01-01T00:00:00Z")]), "Endpoints")
     assert [e.sources for e in found.evidence] == [("managedFields:my-operator",)]
+
+
+def test_server_side_apply_managers_are_evidence_with_their_operation() -> None:
+    (found,) = object_evidence(obj(managed=[
+        fields("argocd-controller", "Apply", "networking.k8s.io/v1beta1", "2021-03-01T00:00:00Z")]),
+        "Ingress").evidence
+    assert found.sources == ("managedFields:argocd-controller",)
+    assert dict(found.details) == {"managedFields:argocd-controller": "Apply 2021-03-01T00:00:00Z"}
+    assert found.body == {"apiVersion": "networking.k8s.io/v1beta1", "kind": "Ingress",
+                          "metadata": {"name": "web", "namespace": "shop"}}
