@@ -46,7 +46,7 @@ class RawDocument:
 
     def parse(self, path: str) -> Any:
         try:
-            return yaml.safe_load(self.body.lstrip("\ufeff"))
+            return yaml.safe_load(self.text.lstrip("\ufeff"))  # the marker line may carry content
         except yaml.YAMLError as exc:
             raise ManifestError(f"{path}:{self.line}: not valid YAML: {exc}") from exc
 

@@ -102,6 +102,9 @@ def render(doc: RawDocument, new: Mapping[str, Any], original: Mapping[str, Any]
     from ruamel.yaml import YAML
 
     body = doc.body
+    marker = doc.marker
+    if marker and not re.match(r"^---[ \t]*(#.*)?\r?\n?$", marker):  # content on the marker line (`--- {a: 1}`)
+        body, marker = marker[3:].lstrip(" \t") + body, "---" + ("\r\n" if marker.endswith("\r\n") else "\n")
     crlf = "\r\n" in body
     bom = body.startswith("\ufeff")
     source = body.lstrip("\ufeff").replace("\r\n", "\n")
@@ -119,4 +122,4 @@ def render(doc: RawDocument, new: Mapping[str, Any], original: Mapping[str, Any]
         text = text.rstrip("\n")
     if crlf:
         text = text.replace("\n", "\r\n")
-    return doc.marker + ("\ufeff" if bom else "") + text
+    return marker + ("\ufeff" if bom else "") + text
