@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     logging.basicConfig(level=level, format="kubehop: %(message)s", stream=sys.stderr)
+    # The Kubernetes client's transport retries are noise; kubehop reports the final error itself.
+    logging.getLogger("urllib3").setLevel(logging.DEBUG if verbose > 1 else logging.CRITICAL)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
