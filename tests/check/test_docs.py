@@ -34,3 +34,10 @@ def test_doc_example_is_current(command: str, output: str, code: int, capsys: py
     captured = capsys.readouterr()
     printed = captured.out + "".join(f"{line}\n" for line in captured.err.splitlines())
     assert printed == output
+
+
+def test_every_rule_is_in_the_rules_table() -> None:
+    from kubehop.check.rules import REGISTRY
+
+    text = DOC.read_text()
+    assert all(f"| `{rule_id}` |" in text for rule_id in REGISTRY)

@@ -15,6 +15,7 @@ from kubehop.check.rules import (
     pvc_immutable,
     removed_api_in_release,
     rolebinding_roleref,
+    rollback_untracked,
     selector_changed,
     selector_missing,
     selector_template_mismatch,
@@ -35,6 +36,7 @@ class CheckRule(Protocol):
 FIELD_RULES: tuple[CheckRule, ...] = (
     removed_api_in_release,
     api_group_change,
+    rollback_untracked,
     selector_missing,
     selector_changed,
     selector_template_mismatch,
