@@ -140,3 +140,21 @@ def test_documents_without_a_successor_are_removed_with_a_note() -> None:
     assert plan.outcome is Outcome.FIXED
     assert "PodSecurityPolicy" not in plan.writes[0].release.manifest
     assert any("PodSecurityPolicy" in n for n in plan.conversions[0].notes)
+
+
+@pytest.mark.parametrize("target", ["1.16", "1.19", "1.22", "1.25", "1.29"])
+def test_the_quick_pre_check_never_skips_a_manifest_the_converters_would_change(target: str) -> None:
+    from pathlib import Path
+
+    from kubehop.convert.manifest import convert_manifest
+    from kubehop.fix.convert import may_need_conversion
+
+    version = KubeVersion.parse(target)
+    root = Path(__file__).resolve().parents[2] / "examples" / "manifests"
+    texts = [p.read_text() for p in sorted(root.glob("*.yaml"))] + [history(3, "apps")[0].manifest]
+    docs = [d for text in texts for d in text.split("\n---\n")]
+    docs.append("---\n# Source: x/psp.yaml\napiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: p}\n")
+    for doc in docs:
+        if not may_need_conversion(doc, version):
+            result = convert_manifest(doc, version)
+            assert result.text == doc and not result.changes, doc

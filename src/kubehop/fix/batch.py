@@ -40,9 +40,37 @@ def _query(storage: ReleaseStorage, selection: Selection, name: str | None = Non
     return Query(name=name or selection.release, namespace=namespace)
 
 
+def _holds_transaction(storage: ReleaseStorage) -> bool:
+    """SQL listings stream through a server-side cursor inside one transaction: writes made while it is
+    open would only become durable (and visible to Helm) when the whole listing ends."""
+    from kubehop.helm.storage.sql import SqlStorage
+
+    return isinstance(storage, SqlStorage)
+
+
+def _records_of(storage: ReleaseStorage, selection: Selection, identity: Identity) -> tuple[StoredRecord, ...]:
+    query = _query(storage, selection, identity[2])
+    return tuple(r for r in storage.list(query) if isinstance(r, StoredRecord) and _identity(r) == identity)
+
+
 def iter_release_records(storage: ReleaseStorage, selection: Selection) -> Iterator[ReleaseRecords | BadRecord]:
-    """Group the listing into releases. Listings come sorted by namespace and key, so one release's
-    revisions are adjacent; a release seen again later is re-read by name and yielded once more."""
+    """Group the listing into releases, one release in memory at a time.
+
+    Listings come sorted by namespace and key, so one release's revisions are adjacent; a release seen
+    again later is re-read whole by name at the end. For SQL the listing only collects release names
+    and each release is then read (and written) in its own short transaction."""
+    if _holds_transaction(storage):
+        identities: dict[Identity, None] = {}
+        for item in storage.list(_query(storage, selection)):
+            if isinstance(item, BadRecord):
+                yield item
+            else:
+                identities.setdefault(_identity(item))
+        for identity in identities:
+            records = _records_of(storage, selection, identity)
+            if records:
+                yield ReleaseRecords(identity, records)
+        return
     seen: set[Identity] = set()
     revisit: list[Identity] = []
     group: list[StoredRecord] = []
@@ -62,8 +90,7 @@ def iter_release_records(storage: ReleaseStorage, selection: Selection) -> Itera
     if group:
         yield ReleaseRecords(_identity(group[0]), tuple(group))
     for identity in revisit:
-        query = _query(storage, selection, identity[2])
-        records = tuple(r for r in storage.list(query) if isinstance(r, StoredRecord) and _identity(r) == identity)
+        records = _records_of(storage, selection, identity)
         if records:
             yield ReleaseRecords(identity, records)
 

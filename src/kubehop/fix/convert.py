@@ -7,6 +7,7 @@ converted text back into the record body, keeping every other field (unknown one
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from kubehop.errors import HelmRecordError, KubehopError
 from kubehop.helm import codec_v2, codec_v3, wire
 from kubehop.helm.codec import evolve
 from kubehop.helm.release import Release
-from kubehop.model import KubeVersion
+from kubehop.model import GroupVersionKind, KubeVersion
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,27 @@ class RevisionConversion:
         return tuple(c for p in self.parts for c in p.changes if c.changed)
 
 
+# Every `apiVersion:` / `kind:` value anywhere in the text (block or flow style, quoted or not, YAML or JSON).
+_API_RE = re.compile(r"""["']?\bapiVersion["']?\s*:\s*["']?([^\s"',}\]#]+)""")
+_KIND_RE = re.compile(r"""["']?\bkind["']?\s*:\s*["']?([^\s"',}\]#]+)""")
+
+
+def may_need_conversion(text: str, target: KubeVersion) -> bool:
+    """False only when no apiVersion/kind pair in the text (every pair, over-approximated) would be
+    converted, removed or repaired at `target`; then the full parse and conversion can be skipped."""
+    from kubehop.convert import REPAIRS
+    from kubehop.convert.serving import Action, plan_for
+
+    api_versions, kinds = set(_API_RE.findall(text)), set(_KIND_RE.findall(text))
+    if not api_versions or not kinds:
+        return bool(text.strip())
+    return any(plan_for(api, kind, target).action is not Action.KEEP
+               or GroupVersionKind.from_api_version(api, kind) in REPAIRS
+               for api in api_versions for kind in kinds)
+
+
 def _convert_part(part: str, hook_index: int | None, text: str, target: KubeVersion, path: str) -> PartConversion:
-    if not text.strip():
+    if not may_need_conversion(text, target):
         return PartConversion(part, hook_index, text, text, (), (), ())
     try:
         result = convert_manifest(text, target, path=path)
