@@ -133,6 +133,12 @@ def _revision_manifest(revision: Revision) -> Manifest:
 def execute(req: CheckRequest) -> CheckOutcome:
     namespace = _namespace(req)
     notes: list[str] = []
+    client = _client(req)
+    kube = KubeVersion.parse(req.kube_version) if req.kube_version else None
+    if kube is None and client is not None:
+        from kubehop.cluster import server_version
+
+        kube = server_version(client)  # also what the chart is rendered for (.Capabilities.KubeVersion)
     history = _history(req, namespace) if _needs_storage(req) else []
     current_rev = target_rev = None
     if req.operation is Operation.UPGRADE:
@@ -140,9 +146,7 @@ def execute(req: CheckRequest) -> CheckOutcome:
             target = read_manifest_file(req.manifest)
         elif req.chart:
             target = render_chart_manifest(req.chart, release=req.release, namespace=namespace, values=req.values,
-                                           set_values=req.set_values,
-                                           kube_version=KubeVersion.parse(req.kube_version) if req.kube_version
-                                           else None)
+                                           set_values=req.set_values, kube_version=kube)
         else:
             raise UsageError("check upgrade needs --manifest FILE or --chart CHART")
         base = upgrade_base(history) if history else None
@@ -157,7 +161,7 @@ def execute(req: CheckRequest) -> CheckOutcome:
             if current else Manifest("-", ())
         current_rev = current.version if current else None
         target_rev = wanted.version if wanted else (req.to_revision or None)
-    live, kube, classes = _live(req, target, original, namespace, notes)
+    live, classes = _live(req, client, kube, target, original, namespace, notes)
     helm = _helm_version(req, history, notes)
     ctx = CheckContext(
         operation=req.operation, release=req.release, namespace=namespace, force=req.force, kube_version=kube,
@@ -219,23 +223,26 @@ def _served(
     return served_map(lifecycle, kube, objects)
 
 
+def _client(req: CheckRequest) -> Any:
+    if not req.cluster:
+        return None
+    from kubehop.cluster import api_client
+
+    return api_client(req.kubeconfig, req.context)
+
+
 def _live(
-    req: CheckRequest, target: Manifest, original: Manifest, namespace: str, notes: list[str]
-) -> tuple[list[dict[str, Any]] | None, KubeVersion | None, dict[str, bool]]:
+    req: CheckRequest, client: Any, kube: KubeVersion | None, target: Manifest, original: Manifest, namespace: str,
+    notes: list[str],
+) -> tuple[list[dict[str, Any]] | None, dict[str, bool]]:
     from kubehop.check.live import fetch_live, fetch_storage_classes, storage_classes
     from kubehop.check.objects import object_key
 
-    kube = KubeVersion.parse(req.kube_version) if req.kube_version else None
     if req.live_file:
         live = [dict(o) for o in read_manifest_file(req.live_file).objects]
-        return live, kube, storage_classes(live)
-    if not req.cluster:
-        return None, kube, {}
-    from kubehop.cluster import api_client, server_version
-
-    client = api_client(req.kubeconfig, req.context)
-    if kube is None:
-        kube = server_version(client)
+        return live, storage_classes(live)
+    if client is None:
+        return None, {}
     previous = {(object_key(o, namespace).kind, object_key(o, namespace).name): str(o.get("apiVersion") or "")
                 for o in original.objects}
     wanted = []
@@ -245,4 +252,4 @@ def _live(
                        key.kind, key.namespace, key.name))
     live = fetch_live(client, wanted)
     notes.append(f"live objects read from the cluster (server {kube})")
-    return live, kube, fetch_storage_classes(client)
+    return live, fetch_storage_classes(client)
