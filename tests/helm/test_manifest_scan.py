@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubehop.helm.manifest_scan import ManifestScanner
 from kubehop.lifecycle import Lifecycle
@@ -60,3 +62,55 @@ def test_document_and_source_counts_match_scan_text() -> None:
         list(slow.scan_text(MANIFESTS["helm"], base, chart_lines=True))
         list(fast.scan(MANIFESTS["helm"], base))
     assert (fast.scanner.stats.documents, fast.scanner.stats.sources) == (slow.stats.documents, slow.stats.sources)
+
+
+UNLISTED_KINDS = ("Service", "ConfigMap", "Secret", "Pod", "ServiceAccount", "Namespace", "Job", "Widget",
+                  "RoleBinding", "ClusterRoleBinding", "ServiceMonitor", "Certificate")
+
+
+@pytest.mark.parametrize("target", ["1.16", "1.19", "1.22", "1.25", "1.29", "1.33"])
+def test_rules_want_only_lifecycle_kinds_or_any_kind(target: str) -> None:
+    """ManifestScanner relies on this: a rule's interest in a kind the lifecycle data does not list
+    can only come from an interest in the apiVersion whatever the kind (seen through a probe kind)."""
+    from kubehop.helm.manifest_scan import PROBE_KIND
+
+    lifecycle = Lifecycle.default()
+    listed = {e.kind for e in lifecycle.entries}
+    scanner = Scanner(ScanOptions(target=KubeVersion.parse(target), lifecycle=lifecycle))
+    api_versions = set(lifecycle.api_versions) | {"v1", "apps/v1", "rbac.authorization.k8s.io/v1", "example.com/v1"}
+    for api_version in sorted(api_versions):
+        if scanner.wants(api_version, PROBE_KIND):
+            continue
+        for kind in UNLISTED_KINDS:
+            if kind not in listed:
+                assert not scanner.wants(api_version, kind), (api_version, kind)
+
+
+POOL = [
+    "# Source: c/templates/d.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+    "spec: {selector: {matchLabels: {a: b}}}\n",
+    "apiVersion: extensions/v1beta1\nkind: DaemonSet\nmetadata:\n  name: ds\n",
+    "apiVersion: v1\nkind: ComponentStatus\nmetadata: {name: cs}\n",
+    "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n",
+    '{"apiVersion": "policy/v1beta1", "kind": "PodSecurityPolicy", "metadata": {"name": "p"}}\n',
+    "kind: Ingress\napiVersion: networking.k8s.io/v1beta1\nmetadata:\n  name: i\n",
+    "apiVersion: v1\nkind: List\nitems:\n- apiVersion: batch/v1beta1\n  kind: CronJob\n  metadata: {name: c}\n",
+    "# just a comment\n",
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\n"
+    "rules:\n- apiGroups: [extensions]\n  resources: [podsecuritypolicies]\n  verbs: [use]\n",
+    "apiVersion: autoscaling/v2beta1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
+    "spec:\n  scaleTargetRef: {kind: Deployment, name: d, apiVersion: apps/v1}\n",
+    "apiVersion: apps/v1beta2\nkind: StatefulSet\nmetadata: {name: [broken\n",
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(docs=st.lists(st.sampled_from(POOL), max_size=8),
+       separator=st.sampled_from(["---\n", "--- \n", "...\n---\n"]),
+       target=st.sampled_from(["1.16", "1.22", "1.25"]))
+def test_same_findings_as_scan_text_property(docs: list[str], separator: str, target: str) -> None:
+    text = separator.join(docs)
+    base = Location(path="p", release="x", namespace="n", revision=1, status="deployed", storage_key="k")
+    options = ScanOptions(target=KubeVersion.parse(target), lifecycle=Lifecycle.default())
+    assert list(ManifestScanner(Scanner(options)).scan(text, base)) == list(
+        Scanner(options).scan_text(text, base, chart_lines=True))

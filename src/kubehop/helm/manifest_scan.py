@@ -2,8 +2,11 @@
 
 A release revision holds dozens of documents and a history holds many revisions; scanning thousands
 of revisions must cost little more than decoding them. Three things keep it cheap:
-- one C-speed regex pass collects every apiVersion and kind named anywhere in the manifest; only
-  apiVersions some rule wants (for some kind present) matter;
+- one C-speed regex pass collects every apiVersion named anywhere in the manifest. An apiVersion
+  matters only when a rule wants it for some kind that the manifest's text mentions; the kinds a
+  rule can want are those of the lifecycle data (rules key their interest on its rows, which
+  tests/helm/test_manifest_scan.py checks for every registered rule), so a few substring checks
+  answer that without reading every kind;
 - only documents whose text contains one of those apiVersions are looked at; they go through the
   same sniff-then-parse path as `Scanner.scan_text`, so findings are identical;
 - revisions of one release mostly repeat the same rendered documents, so the findings of a document
@@ -12,7 +15,7 @@ of revisions must cost little more than decoding them. Three things keep it chea
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -23,13 +26,12 @@ from kubehop.scan import Scanner
 
 # Liberal on purpose (quoted, JSON, nested List items): a value seen here is only ever a reason to look closer.
 _API_VERSIONS = re.compile(r"""apiVersion["']?[ \t]*:[ \t]*["']?([\w./-]+)""")
-_KINDS = re.compile(r"""kind["']?[ \t]*:[ \t]*["']?(\w+)""")
 _MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
 _SOURCE = re.compile(r"^# Source: (.+?)[ \t]*\r?$", re.MULTILINE)
 _CACHE_LIMIT = 4096
+# A kind no lifecycle row names: a rule wanting it wants the apiVersion whatever the kind is.
+PROBE_KIND = "KubehopProbeUnlistedKind"
 _OCCURRENCE_PATTERNS: dict[str, re.Pattern[str]] = {}
-
-
 
 
 def _pieces(text: str) -> Iterator[tuple[int, int]]:
@@ -99,9 +101,12 @@ def _relabel(finding: Finding, base: Location) -> Finding:
     old = finding.location
     loc = Location(path=base.path, line=old.line, template=old.template, release=base.release,
                    namespace=base.namespace, revision=base.revision, status=base.status, storage_key=base.storage_key)
-    # Finding is frozen; a shallow copy with the new location is what dataclasses.replace builds, faster.
-    new = copy.copy(finding)
-    object.__setattr__(new, "location", loc)
+    if not hasattr(finding, "__dict__"):  # a slotted Finding: take the general path
+        return dataclasses.replace(finding, location=loc)
+    # What dataclasses.replace builds (a shallow copy with one field changed), without its per-field cost.
+    new = object.__new__(Finding)
+    new.__dict__.update(finding.__dict__)
+    new.__dict__["location"] = loc
     return new
 
 
@@ -110,22 +115,38 @@ class ManifestScanner:
 
     def __init__(self, scanner: Scanner) -> None:
         self.scanner = scanner
-        self._seen: dict[tuple[str, str | None], tuple[Finding, ...]] = {}
-        self._wanted: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+        self._seen: dict[tuple[str, str | None, int | None], tuple[Finding, ...]] = {}
+        self._kinds = frozenset(e.kind for e in scanner.options.lifecycle.entries if e.kind)
+        self._interest: dict[str, tuple[bool, list[str]]] = {}
+
+    def _kinds_wanted_with(self, api_version: str) -> tuple[bool, list[str]]:
+        """(wanted whatever the kind, the lifecycle kinds some rule wants) for one apiVersion."""
+        known = self._interest.get(api_version)
+        if known is None:
+            wants = self.scanner.wants
+            known = (wants(api_version, PROBE_KIND),
+                     sorted(kind for kind in self._kinds if wants(api_version, kind)))
+            self._interest[api_version] = known
+        return known
+
+    def _mentions_any(self, text: str, kinds: list[str]) -> bool:
+        for index, kind in enumerate(kinds):
+            if kind in text:
+                if index:  # the kind found last time is tried first next time (revisions repeat)
+                    kinds.insert(0, kinds.pop(index))
+                return True
+        return False
 
     def _wanted_api_versions(self, text: str) -> tuple[dict[str, int], int]:
-        """How often each apiVersion some rule wants occurs here, and how many apiVersion keys there are."""
+        """How often each apiVersion some rule may want occurs here, and how many apiVersion keys there are."""
         found = _API_VERSIONS.findall(text)
-        if not found:
-            return {}, 0
-        key = (frozenset(found), frozenset(_KINDS.findall(text)))
-        wanted = self._wanted.get(key)
-        if wanted is None:
-            if len(self._wanted) >= _CACHE_LIMIT:
-                self._wanted.clear()
-            wanted = frozenset(av for av in key[0] if any(self.scanner.wants(av, kind) for kind in key[1]))
-            self._wanted[key] = wanted
-        return {av: found.count(av) for av in wanted}, len(found)
+        wanted: dict[str, int] = {}
+        for api_version in set(found):
+            any_kind, kinds = self._kinds_wanted_with(api_version)
+            # A kind named in the text as a substring is enough: candidates are sniffed exactly later.
+            if any_kind or self._mentions_any(text, kinds):
+                wanted[api_version] = found.count(api_version)
+        return wanted, len(found)
 
     def scan(self, text: str, base: Location) -> Iterator[Finding]:
         stats = self.scanner.stats
@@ -134,7 +155,9 @@ class ManifestScanner:
         wanted, documents = self._wanted_api_versions(text)
         for start, end in _candidate_pieces(text, wanted):
             piece = text[start:end]
-            key = (piece, base.template)
+            # Lines count from the `# Source:` header when there is one, else from the stream's start.
+            where = None if _SOURCE.search(piece) else text.count("\n", 0, start)
+            key = (piece, base.template, where)
             cached = self._seen.get(key)
             if cached is None:
                 cached = tuple(self._scan_piece(text, piece, start, end, base))
