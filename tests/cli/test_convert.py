@@ -133,3 +133,36 @@ def test_yaml_report_to_a_file(manifests: Path, tmp_path: Path, capsys: pytest.C
     rows = yaml.safe_load(report.read_text())
     assert rows[0]["object"] == "extensions/v1beta1 Deployment demo/web"
     assert rows[0]["kind"] == "decision"
+
+
+def test_an_out_dir_that_is_a_file_is_a_clean_error(
+    manifests: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder\n")
+    assert main(["convert", str(manifests), "--target", "1.22", "--out-dir", str(blocker / "sub")]) == 1
+    assert "cannot create folder" in capsys.readouterr().err
+    assert blocker.read_text() == "not a folder\n"
+
+
+def test_a_failing_write_names_what_was_already_written(
+    manifests: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kubehop.convert import files
+
+    (manifests / "web2.yaml").write_text(OLD)
+    real = files.replace_with_backup
+    calls: list[Path] = []
+
+    def second_fails(path: Path, text: str) -> Path:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, text)
+
+    monkeypatch.setattr(files, "replace_with_backup", second_fails)
+    assert main(["convert", str(manifests), "--target", "1.22", "--write"]) == 1
+    err = capsys.readouterr().err
+    assert "web2.yaml: cannot write: No space left on device; already written:" in err
+    assert str(manifests / "web.yaml") in err
+    assert (manifests / "web2.yaml").read_text() == OLD

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kubehop.cli.common import add_target_option, write_report
-from kubehop.errors import UsageError
+from kubehop.errors import ManifestError, UsageError
 from kubehop.model import ExitCode, KubeVersion
 
 _FORMATS = ("table", "json", "yaml", "markdown")
@@ -80,24 +80,31 @@ def run(args: argparse.Namespace) -> int:
     # Convert everything in memory first: a bad input fails the run before anything is written.
     results = [(path, rel, convert_manifest(text, target, live or None, path=str(path))) for path, rel, text in texts]
     rows = [row for path, _rel, result in results for row in change_rows(str(path), result)]
-    problems = [row for path, _rel, result in results for row in check_rows(str(path), result.text, target)]
 
-    if args.write:
-        for path, _rel, result in results:
-            if result.changed:
-                backup = replace_with_backup(path, result.text)
-                print(f"kubehop: wrote {path} (backup {backup})", file=sys.stderr)
-    elif args.out_dir:
-        for _path, rel, result in results:
-            write_file(Path(args.out_dir) / rel, result.text)
-    elif not args.check:
+    if not (args.write or args.out_dir or args.check):
         _print_manifests([result.text for _p, _r, result in results])
         for row in rows:
             if row.message:
                 print(f"# kubehop: {row.file}:{row.line} {row.object}: {row.kind}: {row.message}", file=sys.stderr)
         return int(ExitCode.OK)
+    written: list[str] = []
+    try:
+        if args.write:
+            for path, _rel, result in results:
+                if result.changed:
+                    backup = replace_with_backup(path, result.text)
+                    written.append(str(path))
+                    print(f"kubehop: wrote {path} (backup {backup})", file=sys.stderr)
+        elif args.out_dir:
+            for _path, rel, result in results:
+                write_file(Path(args.out_dir) / rel, result.text)
+                written.append(str(Path(args.out_dir) / rel))
+    except OSError as exc:
+        done = f"; already written: {', '.join(written)}" if written else "; nothing was written"
+        raise ManifestError(f"{exc.filename or 'output'}: cannot write: {exc.strerror}{done}") from exc
 
     if args.check:
+        problems = [row for path, _rel, result in results for row in check_rows(str(path), result.text, target)]
         write_report(render(problems, args.output, empty=f"every object is valid at {target}"), args.output_file)
         return int(ExitCode.REMOVED) if problems else int(ExitCode.OK)
     write_report(render(rows, args.output, empty="nothing to convert"), args.output_file)
