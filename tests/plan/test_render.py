@@ -121,7 +121,7 @@ def test_shell_script_runs_kubehop_commands_in_order_and_pauses(tmp_path: Path) 
     pauses, in_step = 0, False
     for line in script.splitlines():
         if line.endswith("() {"):
-            in_step = line.startswith("step_")
+            in_step = line.startswith("phase_")
         pauses += in_step and line.startswith("  pause ")
     assert pauses >= sum(len(s.phases) for s in plan.steps)  # one per phase at least
     done = _run_script(tmp_path, plan, [], env, answers=pauses)
@@ -139,6 +139,22 @@ def test_shell_script_runs_kubehop_commands_in_order_and_pauses(tmp_path: Path) 
     short = _run_script(tmp_path, plan, [], env, answers=pauses - 1)
     assert short.returncode != 0 and "Done:" not in short.stdout
     assert log.read_text().splitlines() == calls
+
+
+def test_shell_script_resumes_at_a_phase(tmp_path: Path) -> None:
+    bin_dir, log = _recording_kubehop(tmp_path)
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "ETCDCTL_ENDPOINTS": "x", "BACKUP_DIR": "/b",
+           "IMAGE_MANAGER_CHART": "charts/image-manager"}
+    plan = PLANS["seed"]()
+    snapshot_phase = next(n for n, p in enumerate(plan.steps[1].phases, start=1) if p.key == "etcd-snapshot")
+    done = _run_script(tmp_path, plan, ["from", f"2.{snapshot_phase}"], env, answers=100)
+    assert done.returncode == 0, done.stderr
+    calls = log.read_text().splitlines()
+    assert calls[:2] == ["etcd backup /b/etcd-before-1.18.db", "etcd verify /b/etcd-before-1.18.db"]
+    assert not any("1.17" in call for call in calls)
+    assert done.stdout.startswith("== Step 2: 1.17 -> 1.18\n")
+    bad = _run_script(tmp_path, plan, ["from", "9.1"], env, answers=1)
+    assert bad.returncode == 1 and "no phase 9.1" in bad.stderr
 
 
 def test_shell_script_refuses_to_start_without_its_variables(tmp_path: Path) -> None:

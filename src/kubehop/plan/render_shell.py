@@ -1,6 +1,7 @@
 """The plan as a bash script: kubehop commands run, manual ones are printed, and `read -p` pauses
-between phases. `plan.sh` runs every step; `plan.sh step N` resumes at step N; `plan.sh rollback N`
-runs the rollback of step N (never run by default)."""
+between phases. Each phase is a function, so a run stopped by a failed check resumes at that phase
+(`plan.sh from 2.4`) without repeating the ones before it (an etcd snapshot is never overwritten).
+`plan.sh rollback N` runs the rollback of step N, which is never run otherwise."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ def _say(text: str) -> str:
     return f"printf '%s\\n' {shlex.quote(text)}"
 
 
-def _phase(phase: Phase, label: str) -> list[str]:
-    out = ["", f"  {_say(f'-- {label} {phase.title}')}"]
+def _phase(name: str, phase: Phase, label: str) -> list[str]:
+    out = [f"{name}() {{", f"  {_say(f'-- {label} {phase.title}')}"]
     waiting = False  # a manual command was printed: the next kubehop command may need its result
     for task in phase.tasks:
         out.append(f"  {_say(f'   [ ] {task.text}')}")
@@ -30,29 +31,13 @@ def _phase(phase: Phase, label: str) -> list[str]:
                 out.append(f"  pause {shlex.quote('Run the commands above by hand first:')}")
                 waiting = False
             out.append(f"  {command.line}")
-    out.append(f"  pause {shlex.quote(f'{label} {phase.title}: done?')}")
+    out += [f"  pause {shlex.quote(f'{label} {phase.title}: done?')}", "}", ""]
     return out
 
 
-def _step(step: Step, helps: dict[str, str]) -> list[str]:
-    out = [f"step_{step.number}() {{", *_required(step.phases, helps, ("ETCDCTL_ENDPOINTS",)),
-           f"  {_say(f'== Step {step.number}: {step.source} -> {step.target}')}"]
-    if step.blocked:
-        reasons = "; ".join(f"{m.subject.label}: {m.blocked}" for m in step.blocked)
-        out.append(f"  {_say(f'BLOCKED: {reasons}')} >&2")
-        out.append("  exit 3")
-    for number, phase in enumerate(step.phases, start=1):
-        out += _phase(phase, f"{step.number}.{number}")
-    out += ["}", "", f"rollback_{step.number}() {{", *_required(step.rollback, helps, ("ETCDCTL_ENDPOINTS",)),
-            f"  {_say(f'== Rollback of step {step.number}: {step.target} -> {step.source}')}"]
-    for number, phase in enumerate(step.rollback, start=1):
-        out += _phase(phase, f"R{step.number}.{number}")
-    return [*out, "}", ""]
-
-
-def _required(phases: tuple[Phase, ...], helps: dict[str, str], always: tuple[str, ...] = ()) -> list[str]:
-    """`: "${VAR:?...}"` lines for the variables the function's own kubehop commands use."""
-    used: list[str] = list(always)
+def _required(phases: tuple[Phase, ...], helps: dict[str, str]) -> list[str]:
+    """`: "${VAR:?...}"` lines for the variables the phases' own kubehop commands use."""
+    used: list[str] = ["ETCDCTL_ENDPOINTS"]
     for phase in phases:
         for task in phase.tasks:
             for command in task.commands:
@@ -65,16 +50,66 @@ def _required(phases: tuple[Phase, ...], helps: dict[str, str], always: tuple[st
     return lines
 
 
+def _step(step: Step, helps: dict[str, str]) -> list[str]:
+    """begin_N (header, variables, blocked check), one function per phase, and rollback_N."""
+    out = [f"begin_{step.number}() {{", *_required(step.phases, helps),
+           f"  {_say(f'== Step {step.number}: {step.source} -> {step.target}')}"]
+    if step.blocked:
+        reasons = "; ".join(f"{m.subject.label}: {m.blocked}" for m in step.blocked)
+        out += [f"  {_say(f'BLOCKED: {reasons}')} >&2", "  exit 3"]
+    out += ["}", ""]
+    for number, phase in enumerate(step.phases, start=1):
+        out += _phase(f"phase_{step.number}_{number}", phase, f"{step.number}.{number}")
+    out += [f"rollback_{step.number}() {{", *_required(step.rollback, helps),
+            f"  {_say(f'== Rollback of step {step.number}: {step.target} -> {step.source}')}", "}", ""]
+    for number, phase in enumerate(step.rollback, start=1):
+        out += _phase(f"rollback_{step.number}_{number}", phase, f"R{step.number}.{number}")
+    return out
+
+
+def _dispatch(plan: Plan) -> list[str]:
+    phases = " ".join(f"{s.number}.{n}" for s in plan.steps for n in range(1, len(s.phases) + 1))
+    rollbacks = {s.number: " ".join(f"rollback_{s.number}_{n}" for n in range(1, len(s.rollback) + 1))
+                 for s in plan.steps}
+    done = _say(f"Done: the cluster runs {plan.target}; keep the snapshots until the hop is accepted.")
+    return [
+        f'PHASES="{phases}"',
+        "",
+        "run_from() {",
+        '  local start="$1" started=0 current="" id',
+        "  case \" $PHASES \" in *\" $start \"*) ;; *) echo \"no phase $start (phases: $PHASES)\" >&2; exit 1 ;; esac",
+        "  for id in $PHASES; do",
+        '    [ "$id" = "$start" ] && started=1',
+        '    [ "$started" = 1 ] || continue',
+        '    if [ "${id%%.*}" != "$current" ]; then current="${id%%.*}"; "begin_$current"; fi',
+        '    "phase_${id/./_}"',
+        "  done",
+        f"  {done}",
+        "}",
+        "",
+        'case "${1:-all}" in',
+        '  all) run_from "${PHASES%% *}" ;;',
+        '  from) run_from "${2:?phase, e.g. 2.4}" ;;',
+        '  step) run_from "${2:?step number}.1" ;;',
+        '  rollback) case "${2:?step number}" in',
+        *(f'    {n}) rollback_{n}; {" ; ".join(rollbacks[n].split())} ;;' for n in rollbacks),
+        '    *) echo "no step $2" >&2; exit 1 ;;',
+        "  esac ;;",
+        '  *) echo "usage: $0 [all | from STEP.PHASE | step N | rollback N]" >&2; exit 1 ;;',
+        "esac",
+    ]
+
+
 def render_shell(plan: Plan, tool_version: str) -> str:
-    numbers = [step.number for step in plan.steps]
     out = [
         "#!/usr/bin/env bash",
         f"# Upgrade plan: Kubernetes {plan.source} -> {plan.target}, one minor at a time "
         f"({' -> '.join([str(plan.source), *(str(s.target) for s in plan.steps)])}).",
         f"# Generated by kubehop {tool_version}. Read it before running it.",
-        "# Usage: plan.sh            run every step (pauses after each phase)",
-        "#        plan.sh step N     start at step N",
-        "#        plan.sh rollback N roll step N back (charts, kubelets, etcd restore, re-apply Secrets)",
+        "# Usage: plan.sh                  run every step (pauses after each phase)",
+        "#        plan.sh from STEP.PHASE  resume at a phase, e.g. `plan.sh from 2.4`",
+        "#        plan.sh step N           start at step N",
+        "#        plan.sh rollback N       roll step N back (charts, kubelets, etcd restore, re-apply Secrets)",
         "# kubehop commands run; commands marked `by hand` (helm, kubectl, kubeadm, the restore on each",
         "# control-plane member) are printed for you to run when the script pauses.",
         "set -euo pipefail",
@@ -87,15 +122,5 @@ def render_shell(plan: Plan, tool_version: str) -> str:
     helps = {v.name: v.help for v in plan.variables}
     for step in plan.steps:
         out += _step(step, helps)
-    done = _say(f"Done: the cluster runs {plan.target}; keep the snapshots until the hop is accepted.")
-    out += [
-        'case "${1:-all}" in',
-        f"  all) {'; '.join(f'step_{n}' for n in numbers)}; {done} ;;",
-        '  step) for n in ' + " ".join(map(str, numbers)) + '; do if [ "$n" -ge "${2:?step number}" ]; '
-        f'then "step_$n"; fi; done; {done} ;;',
-        '  rollback) case "${2:?step number}" in ' + "|".join(map(str, numbers)) + ') "rollback_$2" ;; '
-        '*) echo "no step $2" >&2; exit 1 ;; esac ;;',
-        '  *) echo "usage: $0 [all | step N | rollback N]" >&2; exit 1 ;;',
-        "esac",
-    ]
+    out += _dispatch(plan)
     return "\n".join(out) + "\n"
