@@ -169,3 +169,15 @@ def test_rollback_names_the_stored_revisions_that_are_safe(capsys: pytest.Captur
     assert check["safeRollbackRevisions"] == [3]
     assert check["steps"][0].startswith("Do not roll x back to revision 2: the apiserver will reject it. Roll back "
                                         "to revision 3 instead")
+
+
+def test_unreadable_release_record_is_an_error_naming_it(capsys: pytest.CaptureFixture[str],
+                                                         seed_store: Path) -> None:
+    text = seed_store.read_text()
+    start = text.index("release: ", text.index("sh.helm.release.v1.x.v3")) + len("release: ")
+    seed_store.write_text(text[:start] + "bm90IGd6aXA=" + text[text.index("\n", start):])  # "not gzip"
+    code = main(["check", "rollback", "x", "-n", "kube-system", "--storage", f"file:{seed_store}",
+                 "--to-revision", "2", "--live", str(SEED / "live.yaml")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "sh.helm.release.v1.x.v3" in err and "unreadable release record" in err
