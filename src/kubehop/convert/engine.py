@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kubehop.convert.model import ConversionResult, ConvertContext, Converter, Edge, Note, NoteKind
+from kubehop.convert.model import ConversionResult, ConvertContext, Converter, Edge, Note, NoteKind, fresh
 from kubehop.convert.serving import Action, plan_for
 from kubehop.errors import ConversionError
 from kubehop.model import GroupVersionKind, KubeVersion
@@ -44,7 +44,7 @@ def run_chain(
         raise ConversionError(f"no conversion from {source} to {target}")
     current: Mapping[str, Any] = obj
     notes: list[Note] = []
-    result = ConversionResult(dict(obj))
+    result = ConversionResult(fresh(obj))  # converting to its own version: an independent copy
     for edge in path:
         result = registry[edge](current, ctx)
         notes.extend(n for n in result.notes if n not in notes)
