@@ -93,3 +93,16 @@ def test_storage_failure_suggests_the_offline_options(capsys: pytest.CaptureFixt
                  "--manifest", str(DATA / "seed" / "chart-1.3.0.yaml")])
     assert code == 1
     assert "pass --current-manifest FILE" in capsys.readouterr().err
+
+
+def test_exported_lists_in_yaml_and_json_are_expanded() -> None:
+    import json
+
+    items = [{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a", "namespace": "n"}},
+             {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "b", "namespace": "n"}}]
+    exported = {"apiVersion": "v1", "kind": "List", "items": items}
+    for text in (json.dumps(exported), "apiVersion: v1\nkind: List\nitems:\n" + "".join(
+            f"- apiVersion: {i['apiVersion']}\n  kind: {i['kind']}\n  metadata: {{name: {i['metadata']['name']}, "
+            "namespace: n}\n" for i in items)):
+        manifest = parse_manifest(text, "live")
+        assert [(o["kind"], o["metadata"]["name"]) for o in manifest.objects] == [("Service", "a"), ("DaemonSet", "b")]
