@@ -47,7 +47,8 @@ def test_markdown_plan_from_yaml(tmp_path: Path, capsys: pytest.CaptureFixture[s
     initial = "--initial-cluster=cp1=https://10.0.0.1:2380,cp2=https://10.0.0.2:2380,cp3=https://10.0.0.3:2380"
     assert out.count(initial) == 3 and out.count("--initial-cluster-token=prod-restore") == 3
     assert "mv /var/lib/etcd-wal /var/lib/etcd-wal.kubehop-old-" in out
-    assert "(on member cp2)" in out and "kube-apiserver.yaml" in out and "endpoint hashkv" in out
+    assert "On member cp2:" in out and "On every member (cp1, cp2, cp3):" in out
+    assert "kube-apiserver.yaml" in out and "endpoint hashkv" in out
     assert " rm " not in out
 
 

@@ -127,3 +127,21 @@ def test_only_unknown_member(k8s_snapshots: Snapshots, tmp_path: Path, capsys: p
     code = main(["etcd", "restore", str(k8s_snapshots.old), "--member", "a=http://127.0.0.1:1", "--only", "zz",
                  "--yes", "--wait", "0"])
     assert code == ExitCode.ERROR and "no member named zz" in capsys.readouterr().err
+
+
+def test_running_member_is_refused(k8s_snapshots: Snapshots, etcd_binaries: EtcdBinaries, tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    members = new_members(tmp_path, 1)
+    members[0].data_dir.mkdir(parents=True)
+    port = int(members[0].peer_url.rsplit(":", 1)[1])
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", port))
+        listener.listen()
+        code = main(["etcd", "restore", str(k8s_snapshots.old), *member_flags(members), "--data-dir",
+                     str(tmp_path / "{name}" / "data"), "--etcdutl", etcd_binaries.etcdutl35.argv[0], "--wait", "0",
+                     "--yes"])
+    assert code == ExitCode.ERROR
+    assert f"member r1: something still listens on 127.0.0.1:{port}" in capsys.readouterr().err
+    assert [p.name for p in members[0].data_dir.parent.iterdir()] == ["data"]

@@ -156,15 +156,36 @@ def build_plan(spec: ClusterSpec, snapshot: str, stamp: str) -> tuple[Step, ...]
     return tuple(steps)
 
 
+def _phases(steps: Sequence[Step]) -> list[tuple[str, list[Step]]]:
+    """Consecutive steps with the same title form one phase (the same action on each member)."""
+    phases: list[tuple[str, list[Step]]] = []
+    for step in steps:
+        if phases and phases[-1][0] == step.title and step.member:
+            phases[-1][1].append(step)
+        else:
+            phases.append((step.title, [step]))
+    return phases
+
+
+def _blocks(group: list[Step]) -> list[tuple[str, tuple[str, ...]]]:
+    """(who, commands): one block when every member runs the same commands, else one per member."""
+    if len(group) > 1 and len({s.commands for s in group}) == 1:
+        return [(f"on every member ({', '.join(s.member for s in group)})", group[0].commands)]
+    return [(f"on member {s.member}" if s.member else "", s.commands) for s in group]
+
+
 def render_markdown(spec: ClusterSpec, steps: Sequence[Step], snapshot: str) -> str:
     tool = "etcdutl" if spec.uses_etcdutl else "etcdctl (ETCDCTL_API=3)"
     lines = [f"# etcd restore plan: {len(spec.members)} members from `{snapshot}`", "",
              f"- etcd {spec.etcd_version}: restore with {tool}",
              f"- initial cluster: `{spec.initial_cluster}`", f"- cluster token: `{spec.token}`",
              "- every member must be restored from this same file with these same flags", ""]
-    for number, step in enumerate(steps, 1):
-        where = f" (on member {step.member})" if step.member else ""
-        lines += [f"## {number}. {step.title}{where}", "", "```sh", *step.commands, "```", ""]
+    for number, (title, group) in enumerate(_phases(steps), 1):
+        lines += [f"## {number}. {title}", ""]
+        for who, commands in _blocks(group):
+            if who:
+                lines += [f"{who[0].upper()}{who[1:]}:", ""]
+            lines += ["```sh", *commands, "```", ""]
     return "\n".join(lines)
 
 
@@ -172,7 +193,10 @@ def render_shell(spec: ClusterSpec, steps: Sequence[Step], snapshot: str) -> str
     lines = ["#!/bin/sh", f"# etcd restore plan: {len(spec.members)} members from {snapshot}",
              "# Run each member's block on that member's host. Old data is moved aside, never deleted.",
              "set -eu", ""]
-    for number, step in enumerate(steps, 1):
-        where = f" [member {step.member}]" if step.member else ""
-        lines += [f"# {number}. {step.title}{where}", *step.commands, ""]
+    for number, (title, group) in enumerate(_phases(steps), 1):
+        lines.append(f"# {number}. {title}")
+        for who, commands in _blocks(group):
+            if who:
+                lines.append(f"# -- {who}")
+            lines += [*commands, ""]
     return "\n".join(lines)

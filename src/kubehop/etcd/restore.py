@@ -77,6 +77,20 @@ def is_local(member: MemberSpec) -> bool:
         return False
 
 
+def still_running(member: MemberSpec) -> str:
+    """The peer or client address of `member` if something still accepts connections there."""
+    for url in filter(None, (member.peer_url, member.client_url)):
+        parsed = urlparse(url)
+        if not parsed.hostname or not parsed.port:
+            continue
+        try:
+            with socket.create_connection((parsed.hostname, parsed.port), timeout=1):
+                return f"{parsed.hostname}:{parsed.port}"
+        except OSError:
+            continue
+    return ""
+
+
 def restored_keyspace(data_dir: str) -> KeyspaceHash:
     with BoltFile(Path(data_dir) / "member" / "snap" / "db") as bolt:
         return hash_kv(bolt)
@@ -89,6 +103,11 @@ def restore_local(spec: ClusterSpec, snapshot: Path, tool: EtcdTool, members: Se
         expected = hash_kv(bolt)
     if not members:
         raise UsageError("no member of this cluster runs on this host (use --only NAME to choose members)")
+    for m in members:
+        address = still_running(m)
+        if address:
+            raise UsageError(f"member {m.name}: something still listens on {address}; stop etcd (move its static "
+                             "pod manifest away) before restoring: its data directory would be replaced under it")
     for m in members:
         for leftover in filter(None, (m.data_dir + NEW_SUFFIX, m.wal_dir + NEW_SUFFIX if m.wal_dir else "")):
             if os.path.exists(leftover):  # from an interrupted run: keep it, out of the way
