@@ -47,7 +47,7 @@ def _changes(report: CheckReport) -> list[str]:
     lines = []
     for f in report.findings:
         field, old, new = f.detail("field"), f.detail("old"), f.detail("new")
-        if not field or field == "--force" or (not old and not new):
+        if not field or field == "--force" or (not old and not new) or old == new:
             continue
         where = f"{f.kind} {f.namespace + '/' if f.namespace else ''}{f.name}"
         lines.append(f"{f.severity} {where} {field}: {old or '(none)'} -> {new or '(none)'}")

@@ -34,7 +34,8 @@ def check(change: ObjectChange, ctx: CheckContext) -> Iterator[Violation]:
     old_api = change.original_api_version
     if old_api and ctx.served.get(old_api) is False:
         yield Violation(
-            rule_id=ID, field="apiVersion", old=old_api, new=change.api_version, build_stage="current",
+            rule_id=ID, field="apiVersion", old=old_api, new="(not served: rewrite the stored revision)",
+            build_stage="current",
             helm_error=mapping_error(change, old_api, ctx),
             message=(
                 f"{change.key}: the current revision has it as {old_api}, which this cluster does not serve, so "
@@ -45,7 +46,8 @@ def check(change: ObjectChange, ctx: CheckContext) -> Iterator[Violation]:
         context = "the manifest to apply" if ctx.operation is Operation.UPGRADE else (
             f"revision {ctx.target_revision}" if ctx.target_revision else "the revision to roll back to")
         yield Violation(
-            rule_id=ID, field="apiVersion", old=change.api_version, new=change.api_version, build_stage="new",
+            rule_id=ID, field="apiVersion", old=change.api_version, new="(not served by this cluster)",
+            build_stage="new",
             helm_error=mapping_error(change, change.api_version, ctx),
             message=f"{change.key}: {context} uses {change.api_version}, which this cluster does not serve",
         )
