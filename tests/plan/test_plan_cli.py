@@ -167,3 +167,12 @@ def test_live_cluster_scan_as_inventory(capsys: pytest.CaptureFixture[str]) -> N
     assert ("CronJob", "nightly-backup", "batch/v1") in {(m["kind"], m["name"], m["moveTo"]) for m in last["mustFix"]}
     lines = [c["line"] for p in first["phases"] for t in p["tasks"] for c in t["commands"]]
     assert "kubehop scan --cluster -A --target 1.22 --fail-on removed" in lines
+
+
+def test_etcd_without_a_verified_kubeadm_version_is_said_so(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--from", "1.30", "--to", "1.31", "examples/manifests", "-o", "json")
+    assert code == 0
+    (step,) = json.loads(out)["steps"]
+    assert step["etcd"] == {"before": "3.5.12", "after": ""}
+    texts = [t["text"] for p in step["phases"] if p["key"] == "control-plane" for t in p["tasks"]]
+    assert any("no verified record of the etcd kubeadm runs with 1.31" in t for t in texts)

@@ -208,6 +208,9 @@ def control_plane_phase(step: StepFindings) -> Phase:
                           "a patch upgrade within the same etcd minor"))
     elif after:
         tasks.append(Task(f"etcd: kubeadm's {step.target} keeps etcd {after}"))
+    else:
+        tasks.append(Task(f"etcd: kubehop has no verified record of the etcd kubeadm runs with {step.target}: check "
+                          "your installer's; upgrade etcd one etcd minor at a time, to 3.4.22+ or 3.5.6+"))
     floor = below_recommended(after) if after else ""
     if floor:
         tasks.append(Task(f"etcd {after} is older than the {floor} Kubernetes recommends for production: "
