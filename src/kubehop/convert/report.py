@@ -53,8 +53,6 @@ def change_rows(path: str, result: ManifestConversion) -> list[Row]:
 
 def check_rows(path: str, text: str, target: KubeVersion) -> list[Row]:
     """Problems of every object of the converted text at the target (re-parsed: what is written)."""
-    from kubehop.convert.serving import Action, plan_for
-
     rows: list[Row] = []
     for doc in split_documents(text):
         obj = doc.parse(path)
@@ -64,14 +62,24 @@ def check_rows(path: str, text: str, target: KubeVersion) -> list[Row]:
         for item in items if isinstance(items, list) else [obj]:
             if not is_object(item):
                 continue
-            plan = plan_for(str(item["apiVersion"]), str(item["kind"]), target)
-            if plan.action in (Action.REMOVE, Action.UNSERVED):
+            if not _served(str(item["apiVersion"]), str(item["kind"]), target):
                 problems: Sequence[str] = [f"{item['apiVersion']} {item['kind']} is not served by {target}"]
             else:
                 problems = validate_object(item, target).problems
             subject = f"{item['apiVersion']} {describe(item)}"
             rows += [Row(path, doc.content_line, subject, "invalid", "", "invalid", p) for p in problems]
     return rows
+
+
+def _served(api_version: str, kind: str, target: KubeVersion) -> bool:
+    """False when the target does not serve this apiVersion/kind (a refused or impossible conversion)."""
+    from kubehop.convert.serving import served_row
+    from kubehop.lifecycle import ApiStatus, Lifecycle
+
+    row = served_row(api_version, kind)
+    if row is not None:
+        return row.served_at(target)
+    return Lifecycle.default().status(api_version, kind, target) is not ApiStatus.REMOVED
 
 
 def render(rows: Sequence[Row], fmt: str, *, empty: str) -> str:
