@@ -11,6 +11,7 @@ Exits 1 when the two paths disagree.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import shutil
@@ -42,7 +43,7 @@ def build_corpus(spec: CorpusSpec, rebuild: bool) -> CorpusInfo:
     """Generate the corpus once per spec; a stamp file next to it records what was generated."""
     root = OUT / f"corpus-{spec.mb:g}mb-seed{spec.seed}"
     stamp = root.with_suffix(".json")
-    wanted = {"mb": spec.mb, "seed": spec.seed, "legacy_share": spec.legacy_share, "quirk_rate": spec.quirk_rate,
+    wanted = {"generator": _generator_digest(), "mb": spec.mb, "seed": spec.seed, "legacy_share": spec.legacy_share, "quirk_rate": spec.quirk_rate,
               "blob_scale": spec.blob_scale, "export_share": spec.export_share}
     if not rebuild and root.is_dir() and stamp.is_file():
         recorded = json.loads(stamp.read_text())
@@ -52,6 +53,14 @@ def build_corpus(spec: CorpusSpec, rebuild: bool) -> CorpusInfo:
     stamp.write_text(json.dumps({"spec": wanted, "files": info.files, "bytes": info.bytes,
                                  "documents": info.documents}))
     return info
+
+
+def _generator_digest() -> str:
+    """Changes whenever the generator's code does, so an outdated corpus is rebuilt."""
+    digest = hashlib.sha256()
+    for name in ("corpus.py", "charts.py", "objects.py", "crds.py", "emit.py"):
+        digest.update((Path(__file__).parent / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def manifest_files(root: Path) -> list[Path]:

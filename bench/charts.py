@@ -21,6 +21,7 @@ from bench.objects import (
     network_policy,
     pdb,
     pod_security_policy,
+    secret,
     service,
     service_account,
     workload,
@@ -48,7 +49,7 @@ def _api(rng: random.Random, c: Chart, current: str, old: tuple[str, ...], stray
 
 
 def _config_size(rng: random.Random) -> int:
-    return rng.randint(50_000, 400_000) if rng.random() < 0.15 else rng.randint(500, 20_000)
+    return rng.randint(50_000, 400_000) if rng.random() < 0.1 else rng.randint(500, 20_000)
 
 
 def render(rng: random.Random, c: Chart, scale: float = 1.0) -> Rendered:
@@ -63,8 +64,12 @@ def render(rng: random.Random, c: Chart, scale: float = 1.0) -> Rendered:
     if archetype == "monitoring":
         out += [(f"dashboards/{i}.yaml", _config_map(rng, c, f"{c.fullname}-dash-{i}", int(rng.randint(20_000, 300_000) * scale)))
                 for i in range(rng.randint(1, 6))]
-    out.append(("service.yaml", service(c, "server", port)))
-    out += _workloads(rng, c, archetype, port)
+    out.append(("secret.yaml", secret(rng, c)))
+    extra = ("worker", "api", "frontend", "scheduler", "metrics")
+    for component in ["server", *rng.sample(extra, rng.randint(0, 3) if archetype == "web" else 0)]:
+        prefix = "" if component == "server" else f"{component}/"
+        out.append((f"{prefix}service.yaml", service(c, component, port)))
+        out += [(prefix + name, obj) for name, obj in _workloads(rng, c, archetype, component, port)]
     return out
 
 
@@ -93,31 +98,31 @@ def _rbac(rng: random.Random, c: Chart, cluster: bool) -> Rendered:
     return out
 
 
-def _workloads(rng: random.Random, c: Chart, archetype: str, port: int) -> Rendered:
+def _workloads(rng: random.Random, c: Chart, archetype: str, component: str, port: int) -> Rendered:
     out: Rendered = []
     selector = not c.legacy or rng.random() < 0.5
     if archetype == "database":
         api = _api(rng, c, "apps/v1", ("apps/v1beta1", "apps/v1beta2"))
-        out.append(("statefulset.yaml", workload(rng, c, "StatefulSet", api, "server", port, selector)))
+        out.append(("statefulset.yaml", workload(rng, c, "StatefulSet", api, component, port, selector)))
         kind = "StatefulSet"
     elif archetype == "agent":
         api = _api(rng, c, "apps/v1", ("extensions/v1beta1", "apps/v1beta2"))
-        out.append(("daemonset.yaml", workload(rng, c, "DaemonSet", api, "server", port, selector)))
+        out.append(("daemonset.yaml", workload(rng, c, "DaemonSet", api, component, port, selector)))
         kind = "DaemonSet"
     else:
         api = _api(rng, c, "apps/v1", ("extensions/v1beta1", "apps/v1beta1", "apps/v1beta2"))
-        out.append(("deployment.yaml", workload(rng, c, "Deployment", api, "server", port, selector)))
+        out.append(("deployment.yaml", workload(rng, c, "Deployment", api, component, port, selector)))
         kind = "Deployment"
     if archetype == "web" and rng.random() < 0.6:
         api = _api(rng, c, "networking.k8s.io/v1", ("extensions/v1beta1", "networking.k8s.io/v1beta1"), stray=0.05)
-        out.append(("ingress.yaml", ingress(rng, c, api, "server", port)))
+        out.append(("ingress.yaml", ingress(rng, c, api, component, port)))
     if kind != "DaemonSet" and rng.random() < 0.4:
         api = _api(rng, c, "autoscaling/v2", ("autoscaling/v2beta1",), stray=0.08)
-        out.append(("hpa.yaml", hpa(c, api, kind, "server")))
+        out.append(("hpa.yaml", hpa(c, api, kind, component)))
     if kind != "DaemonSet" and rng.random() < 0.4:
-        out.append(("pdb.yaml", pdb(c, _api(rng, c, "policy/v1", ("policy/v1beta1",), stray=0.1), "server")))
+        out.append(("pdb.yaml", pdb(c, _api(rng, c, "policy/v1", ("policy/v1beta1",), stray=0.1), component)))
     if rng.random() < 0.3:
-        out.append(("networkpolicy.yaml", network_policy(c, "server", port)))
+        out.append(("networkpolicy.yaml", network_policy(c, component, port)))
     if rng.random() < 0.25:
         out.append(("cronjob.yaml", cron_job(rng, c, _api(rng, c, "batch/v1", ("batch/v1beta1",), stray=0.1))))
     return out

@@ -6,6 +6,7 @@ on every run. Objects are plain dicts in the key order kubectl and helm print th
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 from dataclasses import dataclass
@@ -143,6 +144,13 @@ def _embedded_manifests(rng: random.Random, c: Chart, size: int) -> str:
     return "---\n".join(parts)
 
 
+def secret(rng: random.Random, c: Chart) -> Obj:
+    values = {f"{rng.choice(WORDS)}-{key}": base64.b64encode(rng.randbytes(rng.randint(8, 48))).decode()
+              for key in ("password", "token", "key")}
+    return {"apiVersion": "v1", "kind": "Secret", "metadata": c.meta(c.fullname, "secret"), "type": "Opaque",
+            "data": values}
+
+
 def service(c: Chart, component: str, port: int) -> Obj:
     return {
         "apiVersion": "v1",
@@ -202,7 +210,7 @@ def ingress(rng: random.Random, c: Chart, api_version: str, component: str, port
         path: Obj = {"path": "/", "pathType": "Prefix", "backend": backend}
     else:
         path = {"path": "/", "backend": {"serviceName": f"{c.fullname}-{component}", "servicePort": port}}
-    meta = c.meta(c.fullname, component)
+    meta = c.meta(c.fullname if component == "server" else f"{c.fullname}-{component}", component)
     meta["annotations"] = {"kubernetes.io/ingress.class": "nginx", "cert-manager.io/cluster-issuer": "letsencrypt"}
     return {"apiVersion": api_version, "kind": "Ingress", "metadata": meta,
             "spec": {"tls": [{"hosts": [host], "secretName": f"{c.fullname}-tls"}],

@@ -18,7 +18,7 @@ from kubehop.lifecycle import Lifecycle
 from kubehop.model import Severity
 from tests.helpers import scan, tags
 
-SPEC = CorpusSpec(mb=0.3, seed=10, legacy_share=0.3, quirk_rate=0.3, blob_scale=0.02, export_share=0.2)
+SPEC = CorpusSpec(mb=0.3, seed=2, legacy_share=0.3, quirk_rate=0.3, blob_scale=0.02, export_share=0.2)
 
 # Quirk name -> a pattern that is in the corpus bytes when the quirk was written.
 QUIRKS = {

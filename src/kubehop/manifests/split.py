@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-# What can start a line at column 0 (the pattern is used after a newline and at the start of the text):
+# What can start a line at column 0:
 # a document marker, a `# Source:` header, a plain `key:` (with the rest of the line), or any other
 # content (quoted or complex keys, flow collections, tags, anchors, directives). Comments, blank and
 # indented lines and `- ` sequence entries never match.
@@ -23,8 +23,9 @@ _LINE_START = (
     r"|(?P<key>(?:[^ \t\r\n#\"'?!&*{}\[\]%@`|>,:-]|-(?=[^ \t\r\n]))[^:\n]*?)[ \t]*:(?P<value>(?=[ \t\r\n]|$)[^\n]*)"
     r"|(?P<other>[^ \t\r\n#-]|-(?=[^ \t\r\n])))"
 )
-_FIRST_LINE = re.compile(_LINE_START)
-_NEXT_LINE = re.compile("\n" + _LINE_START)
+_LINE = re.compile(_LINE_START)
+# Most lines are indented: finding the few that are not first is much cheaper than trying _LINE on all.
+_UNINDENTED = re.compile(r"\n(?=[^ \t\r\n])")
 _SOURCE_VALUE = re.compile(r"(.+?)[ \t]*\r?")
 _SOURCE = re.compile(r"^# Source: (.+?)[ \t]*\r?$", re.MULTILINE)
 _CONTENT = re.compile(r"^[ \t]*[^\s#]", re.MULTILINE)
@@ -122,10 +123,13 @@ def iter_chunks(text: str) -> Iterator[Chunk]:
 
 
 def _line_starts(text: str) -> Iterator[re.Match[str]]:
-    first = _FIRST_LINE.match(text)
+    first = _LINE.match(text)
     if first is not None:
         yield first
-    yield from _NEXT_LINE.finditer(text)
+    for candidate in _UNINDENTED.finditer(text):
+        match = _LINE.match(text, candidate.end())
+        if match is not None:
+            yield match
 
 
 def _event(match: re.Match[str]) -> str:
