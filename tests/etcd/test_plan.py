@@ -60,6 +60,7 @@ def test_shell_plan_from_flags_is_valid_sh(tmp_path: Path) -> None:
     assert text.startswith("#!/bin/sh\n") and "set -eu" in text
     assert "etcdutl snapshot restore 'snap shot.db' --name=m1" in text
     assert "--data-dir=/var/lib/etcd-m1.kubehop-new" in text
+    assert 'etcdctl --endpoints="${ETCDCTL_ENDPOINTS:?' in text and "<" not in text
     import subprocess
 
     subprocess.run(["sh", "-n", str(script)], check=True)

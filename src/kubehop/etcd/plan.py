@@ -144,7 +144,9 @@ def build_plan(spec: ClusterSpec, snapshot: str, stamp: str) -> tuple[Step, ...]
                           (f"kubehop etcd verify {q(snapshot)}", restore, *move), m.name))
     for m in spec.members:
         steps.append(Step("Start etcd again", (f"mv {q(parked)}/etcd.yaml {q(manifests)}/",), m.name))
-    endpoints = ",".join(m.client_url for m in spec.members if m.client_url) or "<client URLs>"
+    # etcdctl reads ETCDCTL_CACERT/CERT/KEY itself; the endpoints too when the plan does not know them
+    endpoints = ",".join(m.client_url for m in spec.members if m.client_url) or \
+        '"${ETCDCTL_ENDPOINTS:?set ETCDCTL_ENDPOINTS to the client URLs}"'
     steps.append(Step("Check health and that every member serves the snapshot's keyspace hash",
                       (f"etcdctl --endpoints={endpoints} endpoint health",
                        f"etcdctl --endpoints={endpoints} endpoint hashkv -w table",
