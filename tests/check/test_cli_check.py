@@ -181,3 +181,12 @@ def test_unreadable_release_record_is_an_error_naming_it(capsys: pytest.CaptureF
     assert code == 1
     err = capsys.readouterr().err
     assert "sh.helm.release.v1.x.v3" in err and "unreadable release record" in err
+
+
+def test_skip_by_rule_or_tag(capsys: pytest.CaptureFixture[str], in_seed: None) -> None:
+    assert main([*OFFLINE_UPGRADE, "--skip", "selector-template-mismatch[DaemonSet/x]"]) == 0
+    capsys.readouterr()
+    assert main([*OFFLINE_UPGRADE, "--skip", "force-is-put,selector-template-mismatch", "-o", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert main([*OFFLINE_UPGRADE, "--skip", "no-such-rule"]) == 1
+    assert "no such check rule" in capsys.readouterr().err

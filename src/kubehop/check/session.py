@@ -253,3 +253,12 @@ def _live(
     live = fetch_live(client, wanted)
     notes.append(f"live objects read from the cluster (server {kube})")
     return live, fetch_storage_classes(client)
+
+
+def skip_findings(outcome: CheckOutcome, skip: Sequence[str]) -> CheckOutcome:
+    """The outcome without the findings whose rule id or tag is in `skip` (the Helm error stays: it is
+    what Helm will do regardless)."""
+    if not skip:
+        return outcome
+    kept = tuple(f for f in outcome.report.findings if f.rule_id not in skip and f.tag not in skip)
+    return dataclasses.replace(outcome, report=dataclasses.replace(outcome.report, findings=kept))

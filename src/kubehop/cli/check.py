@@ -35,6 +35,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
                        help="release namespace (default: $HELM_NAMESPACE, then the context's, then default)")
     group.add_argument("--tiller-namespace", default=None,
                        help="namespace of Tiller's records (default $TILLER_NAMESPACE, then kube-system)")
+    parser.add_argument("--skip", action="append", default=[], metavar="RULE",
+                        help="leave out a rule's findings, or one finding tag like selector-missing[DaemonSet/x]; "
+                             "repeatable, comma-separated")
     add_lifecycle_option(parser)
     add_output_option(parser)
 
@@ -71,9 +74,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace) -> int:
     from kubehop import __version__
+    from kubehop.check import rules
     from kubehop.check.change import Operation
     from kubehop.check.render import render_check
-    from kubehop.check.session import CheckRequest, execute
+    from kubehop.check.session import CheckRequest, execute, skip_findings
     from kubehop.errors import UsageError
     from kubehop.report import ReportMeta, exit_code_for
 
@@ -87,7 +91,10 @@ def run(args: argparse.Namespace) -> int:
         storage=args.storage, kubeconfig=args.kubeconfig, context=args.context,
         tiller_namespace=args.tiller_namespace, lifecycle_files=tuple(args.lifecycle),
     )
-    outcome = execute(request)
+    skip = tuple(item.strip() for value in args.skip for item in value.split(",") if item.strip())
+    for item in skip:
+        rules.get(item.split("[", 1)[0])  # an unknown rule is a usage error
+    outcome = skip_findings(execute(request), skip)
     meta = ReportMeta(command=f"check {args.operation}", target=str(outcome.context.kube_version or ""),
                       tool_version=__version__, documents=len(outcome.report.changes), sources=1,
                       notes=outcome.notes)
