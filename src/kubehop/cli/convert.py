@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from kubehop.cli.common import add_target_option, write_report
-from kubehop.errors import ManifestError, UsageError
+from kubehop.errors import ManifestError
 from kubehop.model import ExitCode, KubeVersion
 
 _FORMATS = ("table", "json", "yaml", "markdown")
-_OLDEST, _NEWEST = KubeVersion(1, 8), KubeVersion(1, 37)
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,9 +56,12 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _target(text: str) -> KubeVersion:
+    from kubehop.lifecycle import Lifecycle
+
     target = KubeVersion.parse(text)
-    if not _OLDEST <= target <= _NEWEST:
-        raise UsageError(f"target {text} is outside the supported range {_OLDEST}..{_NEWEST}")
+    newest = Lifecycle.default().newest_known
+    if target.major != 1 or not KubeVersion(1, 8) <= target <= newest:
+        raise UsageError(f"target {text} is outside 1.8..{newest}, the versions kubehop knows the APIs of")
     return target
 
 
