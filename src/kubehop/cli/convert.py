@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kubehop.cli.common import add_target_option, write_report
-from kubehop.errors import ManifestError
+from kubehop.errors import ManifestError, UsageError
 from kubehop.model import ExitCode, KubeVersion
 
 _FORMATS = ("table", "json", "yaml", "markdown")
