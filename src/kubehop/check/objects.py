@@ -133,8 +133,9 @@ def build_changes(
             live, source, note = None, LiveSource.ABSENT, "not in the current revision: assumed not to exist"
         if original is None and live is not None and ctx.operation is Operation.UPGRADE:
             # helm upgrade adopts a live object the current revision does not hold (a new object of the
-            # chart, or one it cannot match by group): the live object becomes the original.
-            original = live
+            # chart, or one it cannot match by group) by adding the new render itself to the current
+            # list (pkg/action/upgrade.go existingResourceConflict): original and modified are the same.
+            original = target
         if live is None:
             mode, result = Mode.CREATE, replaced(target)
         elif ctx.force and ctx.helm_version >= (3, 0, 0):

@@ -40,3 +40,12 @@ def test_helm_3_17_0_and_same_group_moves_are_safe() -> None:
 def test_rollback_across_the_group_move_stops_with_helms_error() -> None:
     report = check(OLD, NEW, LIVE, ctx(Operation.ROLLBACK, helm_version=(3, 17, 3), target_revision=1))
     assert detail(report, "api-group-change", "error") == 'Error: no Ingress with the name "web" found'
+
+
+def test_adopted_object_is_patched_with_the_render_as_original() -> None:
+    # The Ingress is adopted: the patch sets what the render says and deletes nothing else that is live.
+    live = LIVE.replace("spec:\n", "spec:\n  ingressClassName: nginx\n")
+    report = check(NEW, OLD, live, ctx(helm_version=(3, 17, 3), served={"extensions/v1beta1": True}))
+    [change] = [c for c in report.changes if c.key.kind == "Ingress"]
+    assert change.original == change.target
+    assert change.result["spec"]["ingressClassName"] == "nginx"
