@@ -73,13 +73,9 @@ class CheckContext:
     # "Kind/name" -> chart template path (from `# Source:` headers), so a fix names the file to edit.
     templates: Mapping[str, str] = field(default_factory=dict)
 
-    def kube_at_least(self, minor: int, patch: int | None = None) -> bool:
-        """True on servers >= 1.<minor>(.<patch>); an unknown server counts as current."""
-        if self.kube_version is None:
-            return True
-        if patch is None or self.kube_version.minor != minor:
-            return self.kube_version.minor >= minor
-        return (self.kube_version.patch or 0) >= patch
+    def kube_at_least(self, minor: int) -> bool:
+        """True on servers >= 1.<minor>; an unknown server counts as current."""
+        return self.kube_version is None or self.kube_version.minor >= minor
 
 
 @dataclass(frozen=True)

@@ -55,10 +55,6 @@ def helm_identity(obj: Mapping[str, Any], key: ObjectKey, helm: HelmVersion) -> 
     return (key.group, key.kind, key.namespace, key.name)
 
 
-def matches_by_group(helm: HelmVersion) -> bool:
-    return helm >= (3, 17, 1)
-
-
 def _objects(docs: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     return [d for d in docs if isinstance(d, Mapping) and d.get("kind") and get_path(d, "metadata", "name")]
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-_MISSING = object()
-
 
 def get_path(obj: Mapping[str, Any] | None, *keys: str) -> Any:
     """obj[k1][k2]...; None as soon as a step is missing or not a mapping."""
@@ -16,15 +14,6 @@ def get_path(obj: Mapping[str, Any] | None, *keys: str) -> Any:
             return None
         current = current.get(key)
     return current
-
-
-def has_path(obj: Mapping[str, Any] | None, *keys: str) -> bool:
-    current: Any = obj
-    for key in keys:
-        if not isinstance(current, Mapping) or key not in current:
-            return False
-        current = current[key]
-    return True
 
 
 def diff_paths(old: Any, new: Any, prefix: str = "", limit: int = 5) -> list[tuple[str, str, str]]:

@@ -50,10 +50,6 @@ def selectors_equal(left: Mapping[str, Any] | None, right: Mapping[str, Any] | N
     return _normal(left) == _normal(right)
 
 
-def is_empty(selector: Mapping[str, Any] | None) -> bool:
-    return selector is not None and not match_labels(selector) and not match_expressions(selector)
-
-
 def selector_matches(selector: Mapping[str, Any] | None, labels: Mapping[str, str] | None) -> bool:
     """LabelSelectorAsSelector semantics: a nil selector matches nothing, an empty one everything."""
     if selector is None:
