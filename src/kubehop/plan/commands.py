@@ -65,13 +65,15 @@ class Unit:
         return run("kubehop", "check", "rollback", self.release, "--to-revision", "${REVISION}",
                    *self.storage_args(), "--cluster")
 
+    def _helm_namespace(self) -> tuple[str, ...]:
+        # Helm 2 finds a release through Tiller: its upgrade and rollback take no release namespace
+        return ("--namespace", self.namespace) if self.namespace and self.helm_major == 3 else ()
+
     def helm_upgrade(self) -> Command:
-        ns = ("--namespace", self.namespace) if self.namespace else ()
-        return manual("helm", "upgrade", self.release, self.chart_path, *ns)
+        return manual("helm", "upgrade", self.release, self.chart_path, *self._helm_namespace())
 
     def helm_rollback(self) -> Command:
-        ns = ("--namespace", self.namespace) if self.namespace else ()
-        return manual("helm", "rollback", self.release, "${REVISION}", *ns)
+        return manual("helm", "rollback", self.release, "${REVISION}", *self._helm_namespace())
 
 
 def units(inventory: Inventory) -> list[Unit]:
