@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,8 +50,6 @@ def _diff(old: Any, new: Any, path: str, found: list[tuple[str, str, str]], limi
 def _short(value: Any, width: int = 80) -> str:
     if value is None:
         return "(none)"
-    import json
-
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, separators=(",", ":"))
     return text if len(text) <= width else text[: width - 3] + "..."
 
