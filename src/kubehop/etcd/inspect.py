@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kubehop.errors import SnapshotError
 from kubehop.etcd import pb
 from kubehop.etcd.bbolt import BoltFile
 from kubehop.etcd.k8s import (
@@ -74,11 +75,14 @@ class InspectReport:
 @lru_cache(maxsize=4096)
 def _type_meta(raw: bytes) -> tuple[str, str]:
     api_version = kind = ""
-    for number, _wire, item in pb.fields(raw):
-        if number == 1:
-            api_version = pb.as_text(item)
-        elif number == 2:
-            kind = pb.as_text(item)
+    try:
+        for number, _wire, item in pb.fields(raw):
+            if number == 1:
+                api_version = pb.as_text(item)
+            elif number == 2:
+                kind = pb.as_text(item)
+    except SnapshotError:  # a damaged value is reported as unknown, not fatal for the whole inventory
+        return "", ""
     return api_version, kind
 
 

@@ -127,7 +127,11 @@ def latest_state(bolt: BoltFile) -> dict[bytes, int]:
             vlen = els[j + 3]
             if vlen == 0:
                 continue  # `restore --bump-revision` marker entry (reference §1.5)
-            kstart, kend, vstart, vend = locate_key_value(mm, voff, voff + vlen)
+            try:
+                kstart, kend, vstart, vend = locate_key_value(mm, voff, voff + vlen)
+            except (SnapshotError, IndexError) as exc:
+                raise SnapshotError(f"{bolt.path}: record {mm[start : start + ksize].hex()} in bucket 'key': "
+                                    f"{exc}") from exc
             key = mm[kstart:kend]
             if ksize == 18:
                 live.pop(key, None)
