@@ -190,3 +190,9 @@ def test_skip_by_rule_or_tag(capsys: pytest.CaptureFixture[str], in_seed: None) 
     assert json.loads(capsys.readouterr().out)["findings"] == []
     assert main([*OFFLINE_UPGRADE, "--skip", "no-such-rule"]) == 1
     assert "no such check rule" in capsys.readouterr().err
+
+
+def test_offline_namespace_comes_from_the_live_objects(capsys: pytest.CaptureFixture[str], in_seed: None) -> None:
+    args = [a for a in OFFLINE_UPGRADE if a not in ("-n", "kube-system")]
+    assert main([*args, "-o", "json"]) == 3  # live.yaml is in kube-system, so the DaemonSet is matched
+    assert json.loads(capsys.readouterr().out)["check"]["namespace"] == "kube-system"

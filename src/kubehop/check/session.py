@@ -102,6 +102,12 @@ def _namespace(req: CheckRequest) -> str:
         from kubehop.cluster.client import context_namespace
 
         return context_namespace(req.kubeconfig, req.context) or "default"
+    if req.live_file:
+        # Offline, nothing names the release namespace but the exported objects: use theirs when they agree.
+        objects = read_manifest_file(req.live_file).objects
+        found = {str((o.get("metadata") or {}).get("namespace") or "") for o in objects} - {""}
+        if len(found) == 1:
+            return found.pop()
     return "default"
 
 
