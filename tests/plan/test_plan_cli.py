@@ -176,3 +176,19 @@ def test_etcd_without_a_verified_kubeadm_version_is_said_so(capsys: pytest.Captu
     assert step["etcd"] == {"before": "3.5.12", "after": ""}
     texts = [t["text"] for p in step["phases"] if p["key"] == "control-plane" for t in p["tasks"]]
     assert any("no verified record of the etcd kubeadm runs with 1.31" in t for t in texts)
+
+
+def test_chart_values_reach_the_check_and_upgrade_commands(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                           helm_binary: str) -> None:
+    values = tmp_path / "prod.yaml"
+    values.write_text("ingress:\n  enabled: false\n")
+    code, out, _ = run(capsys, "--from", "1.16.7", "--to", "1.17", "examples/charts/image-manager",
+                       "--release-name", "image-manager", "-f", str(values), "--set", "image.tag=3.3.2002",
+                       "-o", "json")
+    assert code == 0
+    plan = json.loads(out)
+    step = plan["steps"][0]
+    assert not any(m["kind"] == "Ingress" for m in step["mustFix"] + step["deprecated"])  # values applied
+    lines = [c["line"] for p in step["phases"] for t in p["tasks"] for c in t["commands"]]
+    assert (f"kubehop check upgrade image-manager --chart examples/charts/image-manager "
+            f"-f {values} --set image.tag=3.3.2002 --cluster") in lines

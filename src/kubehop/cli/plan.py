@@ -148,6 +148,10 @@ def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     inventory = replace(inventory, inputs=inventory.inputs + inputs)
-    plan = build_plan(source, target, inventory, lifecycle, paths=tuple(p for p in args.paths if p != "-"))
+    chart_args = [arg for f in args.values for arg in ("-f", f)] + [
+        arg for kv in args.set_values for arg in ("--set", kv)]
+    plan = build_plan(source, target, inventory, lifecycle, paths=tuple(p for p in args.paths if p != "-"),
+                      chart_args=chart_args,
+                      chart_release="" if args.release_name == "release-name" else args.release_name)
     write_report(render_plan(plan, args.output, __version__), args.output_file)
     return int(ExitCode.REMOVED if plan.blocked else ExitCode.OK)

@@ -49,11 +49,11 @@ def _variables(steps: Sequence[Step]) -> tuple[Variable, ...]:
 
 
 def build_plan(source: KubeVersion, target: KubeVersion, inventory: Inventory, lifecycle: Lifecycle,
-               paths: Sequence[str] = ()) -> Plan:
+               paths: Sequence[str] = (), chart_args: Sequence[str] = (), chart_release: str = "") -> Plan:
     items: list[Item] = [*inventory.subjects, *inventory.notes]
     ctx = Context(
-        units=tuple(units(inventory)), paths=tuple(paths), final=target,
-        cluster=any(item.origin == ORIGIN_CLUSTER for item in items),
+        units=tuple(units(inventory, chart_release)), paths=tuple(paths), final=target,
+        cluster=any(item.origin == ORIGIN_CLUSTER for item in items), chart_args=tuple(chart_args),
         release_storages=tuple(dict.fromkeys(item.source for item in items if item.origin == ORIGIN_RELEASE)),
     )
     steps = []

@@ -57,8 +57,8 @@ class Unit:
         args: tuple[str, ...] = ("-n", self.namespace) if self.namespace else ()
         return args + (("--storage", self.storage) if self.storage else ())
 
-    def check_upgrade(self) -> Command:
-        return run("kubehop", "check", "upgrade", self.release, "--chart", self.chart_path,
+    def check_upgrade(self, chart_args: Sequence[str] = ()) -> Command:
+        return run("kubehop", "check", "upgrade", self.release, "--chart", self.chart_path, *chart_args,
                    *self.storage_args(), "--cluster")
 
     def check_rollback(self) -> Command:
@@ -69,15 +69,16 @@ class Unit:
         # Helm 2 finds a release through Tiller: its upgrade and rollback take no release namespace
         return ("--namespace", self.namespace) if self.namespace and self.helm_major == 3 else ()
 
-    def helm_upgrade(self) -> Command:
-        return manual("helm", "upgrade", self.release, self.chart_path, *self._helm_namespace())
+    def helm_upgrade(self, chart_args: Sequence[str] = ()) -> Command:
+        return manual("helm", "upgrade", self.release, self.chart_path, *chart_args, *self._helm_namespace())
 
     def helm_rollback(self) -> Command:
         return manual("helm", "rollback", self.release, "${REVISION}", *self._helm_namespace())
 
 
-def units(inventory: Inventory) -> list[Unit]:
-    """Releases (matched to a chart path by chart name) and charts that no release names."""
+def units(inventory: Inventory, chart_release: str = "") -> list[Unit]:
+    """Releases (matched to a chart path by chart name) and charts that no release names (installed as
+    `chart_release` when the charts were rendered with that release name)."""
     chart_paths: dict[str, str] = {}
     items: list[Item] = [*inventory.subjects, *inventory.notes]
     for item in items:
@@ -97,7 +98,8 @@ def units(inventory: Inventory) -> list[Unit]:
         released.add(chart)
     for chart, path in sorted(chart_paths.items()):
         if chart not in released:
-            found[("", "", path)] = Unit(chart, path, "${" + variable_name(chart, "RELEASE") + "}", "", "", 3)
+            release = chart_release or "${" + variable_name(chart, "RELEASE") + "}"
+            found[("", "", path)] = Unit(chart, path, release, "", "", 3)
     return list(found.values())
 
 

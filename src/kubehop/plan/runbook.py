@@ -34,6 +34,7 @@ class Context:
     release_storages: tuple[str, ...]  # storages of release inputs ("" = Helm's default)
     final: KubeVersion | None = None  # --to
     cluster: bool = False  # live objects are in the inventory
+    chart_args: tuple[str, ...] = ()  # -f FILE / --set K=V the charts were rendered with
 
 
 def kubelet_deadline(kubelet: KubeVersion, final: KubeVersion) -> KubeVersion | None:
@@ -182,7 +183,7 @@ def charts_phase(step: StepFindings, ctx: Context) -> Phase | None:
     for unit in units_for(items, ctx.units):
         tasks.append(Task(f"Check and upgrade {unit.release} with the fixed chart while the cluster runs "
                           f"{step.source} (a fresh revision that holds the selector becomes the rollback floor)",
-                          (unit.check_upgrade(), unit.helm_upgrade())))
+                          (unit.check_upgrade(ctx.chart_args), unit.helm_upgrade(ctx.chart_args))))
     return Phase("charts", "Charts: fix before the control plane moves", tuple(tasks))
 
 
@@ -266,7 +267,7 @@ def charts_again_phase(step: StepFindings, ctx: Context) -> Phase | None:
         if not unit.chart_path.startswith("${"):
             checks.append(run("kubehop", "scan", unit.chart_path, "--target", step.target.minor_str,
                               "--fail-on", "removed"))
-        checks += [unit.check_upgrade(), unit.helm_upgrade()]
+        checks += [unit.check_upgrade(ctx.chart_args), unit.helm_upgrade(ctx.chart_args)]
         tasks.append(Task(f"Upgrade {unit.release} on {step.target} with the migrated APIs", tuple(checks)))
     return Phase("charts-again", "Charts again: upgrade with the migrated APIs", tuple(tasks))
 
