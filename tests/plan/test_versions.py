@@ -67,3 +67,12 @@ def test_etcd_below_the_production_recommendation() -> None:
     assert below_recommended("3.5.0") == "3.5.6"
     assert below_recommended("3.4.13") == "3.4.22"
     assert below_recommended("3.5.6") == "" and below_recommended("3.3.15") == ""
+
+
+def test_kubelets_may_lag_until_the_skew_policy_says_otherwise() -> None:
+    from kubehop.plan.control_plane import kubelet_deadline
+
+    assert str(kubelet_deadline(v("1.16.7"), v("1.19.3"))) == "1.19"
+    assert kubelet_deadline(v("1.18"), v("1.19.3")) is None
+    assert str(kubelet_deadline(v("1.24"), v("1.30"))) == "1.27"  # a 1.24 kubelet keeps the two-minor rule
+    assert str(kubelet_deadline(v("1.25"), v("1.30"))) == "1.29"
