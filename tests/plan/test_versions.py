@@ -6,7 +6,16 @@ import pytest
 
 from kubehop.errors import UsageError
 from kubehop.model import KubeVersion
-from kubehop.plan.versions import etcd_minor, hop, kubeadm_etcd, kubelet_skew, oldest_kubelet, parse_range
+from kubehop.plan.control_plane import kubelet_deadline
+from kubehop.plan.versions import (
+    below_recommended,
+    etcd_minor,
+    hop,
+    kubeadm_etcd,
+    kubelet_skew,
+    oldest_kubelet,
+    parse_range,
+)
 
 
 def v(text: str) -> KubeVersion:
@@ -62,16 +71,12 @@ def test_kubeadm_etcd_follows_patch_backports() -> None:
 
 
 def test_etcd_below_the_production_recommendation() -> None:
-    from kubehop.plan.versions import below_recommended
-
     assert below_recommended("3.5.0") == "3.5.6"
     assert below_recommended("3.4.13") == "3.4.22"
     assert below_recommended("3.5.6") == "" and below_recommended("3.3.15") == ""
 
 
 def test_kubelets_may_lag_until_the_skew_policy_says_otherwise() -> None:
-    from kubehop.plan.control_plane import kubelet_deadline
-
     assert str(kubelet_deadline(v("1.16.7"), v("1.19.3"))) == "1.19"
     assert kubelet_deadline(v("1.18"), v("1.19.3")) is None
     assert str(kubelet_deadline(v("1.24"), v("1.30"))) == "1.27"  # a 1.24 kubelet keeps the two-minor rule
