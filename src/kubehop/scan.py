@@ -27,6 +27,7 @@ class ScanOptions:
 class ScanStats:
     documents: int = 0
     parsed: int = 0
+    heads_only: int = 0  # of `parsed`: documents read from their head alone
     sources: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -136,6 +137,7 @@ class Scanner:
         items = parse_chunk(cut, origin, chart_lines)
         if len(items) != 1 or not isinstance(items[0], Document) or (items[0].api_version, items[0].kind) != sniffed:
             return None  # the head does not parse on its own: the full parse reports why
+        self.stats.heads_only += 1
         return items
 
 

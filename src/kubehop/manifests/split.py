@@ -1,9 +1,9 @@
 """Split a YAML stream into document chunks without parsing them, keeping offsets and line numbers.
 
-One regex pass over the whole stream finds every line that starts at column 0 with something the
-splitter or the sniffer needs: document markers, `# Source:` headers and top-level keys (or anything
-at column 0 that is not a plain key). Each chunk keeps its own column-0 lines, so sniffing a document
-never scans its text again.
+One pass over the stream finds the lines that start at column 0 (most lines are indented) and reads
+what the splitter and the sniffer need from them: document markers, `# Source:` headers and top-level
+keys (or anything at column 0 that is not a plain key). Each chunk keeps its own column-0 lines, so
+sniffing a document never scans its text again.
 """
 
 from __future__ import annotations
