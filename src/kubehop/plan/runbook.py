@@ -166,11 +166,17 @@ def charts_phase(step: StepFindings, ctx: Context) -> Phase | None:
     tasks = [_selector_task(n) for n in selectors]
     tasks += [Task(f"{n.kind} {n.name} (`{n.location}`): {n.message}") for n in others]
     tasks += _object_tasks(chart_moves, step.source)
+    charted = {(m.subject.chart, m.subject.location.template, m.subject.kind, m.subject.name) for m in chart_moves}
+    tasks += [Task(f"{m.subject.label} in template `{m.subject.location.template}` of the chart release "
+                   f"{m.subject.release} is installed from: {_why(m)}") for m in release_moves
+              if not m.blocked and m.subject.location.template
+              and (m.subject.chart, m.subject.location.template, m.subject.kind, m.subject.name) not in charted]
     items: list[Item] = [*selectors, *others, *(m.subject for m in chart_moves),
                          *(m.subject for m in release_moves)]
+    floor = " (the new revision, with the live selectors, becomes the rollback floor)" if selectors else ""
     for unit in units_for(items, ctx.units):
         tasks.append(Task(f"Check and upgrade {unit.release} with the fixed chart while the cluster runs "
-                          f"{step.source} (a fresh revision that holds the selector becomes the rollback floor)",
+                          f"{step.source}{floor}",
                           (unit.check_upgrade(ctx.chart_args), unit.helm_upgrade(ctx.chart_args))))
     return Phase("charts", "Charts: fix before the control plane moves", tuple(tasks))
 
