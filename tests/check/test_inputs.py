@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,7 +99,8 @@ def test_storage_failure_suggests_the_offline_options(capsys: pytest.CaptureFixt
 def test_exported_lists_in_yaml_and_json_are_expanded() -> None:
     import json
 
-    items = [{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a", "namespace": "n"}},
+    items: list[dict[str, Any]] = [
+             {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a", "namespace": "n"}},
              {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "b", "namespace": "n"}}]
     exported = {"apiVersion": "v1", "kind": "List", "items": items}
     for text in (json.dumps(exported), "apiVersion: v1\nkind: List\nitems:\n" + "".join(
