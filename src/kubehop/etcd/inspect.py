@@ -20,7 +20,6 @@ from kubehop.etcd.k8s import (
     ENCRYPTED_MAGIC,
     KNOWN_KINDS,
     PROTOBUF_MAGIC,
-    RegistryKey,
     decode_value,
     parse_registry_key,
 )
@@ -118,18 +117,14 @@ def _status(api_version: str, kind: str, target: KubeVersion | None) -> str:
     return status.value if status in (ApiStatus.REMOVED, ApiStatus.DEPRECATED) else ""
 
 
-def _locate(key: bytes, prefix: str, cache: dict[bytes, RegistryKey | None]) -> RegistryKey | None:
-    """parse_registry_key, cached per parent path: millions of keys share a few thousand parents."""
+def _parent(key: bytes, prefix: str, cache: dict[bytes, tuple[str, str] | None]) -> tuple[str, str] | None:
+    """(resource, namespace) of a key, cached per parent path: millions of keys share a few parents."""
     cut = key.rfind(b"/")
-    if cut <= 0:
-        return parse_registry_key(key.decode("utf-8", "replace"), prefix)
-    parent = key[:cut]
+    parent = key[:cut] if cut > 0 else key
     if parent not in cache:
-        cache[parent] = parse_registry_key(parent.decode("utf-8", "replace") + "/_", prefix)
-    where = cache[parent]
-    if where is None:
-        return None
-    return RegistryKey(where.resource, where.namespace, key[cut + 1 :].decode("utf-8", "replace"))
+        where = parse_registry_key(parent.decode("utf-8", "replace") + "/_", prefix) if cut > 0 else None
+        cache[parent] = (where.resource, where.namespace) if where else None
+    return cache[parent]
 
 
 def inspect_snapshot(
@@ -141,23 +136,26 @@ def inspect_snapshot(
     objects: list[StoredObject] = []
     other = revision = 0
     status_cache: dict[tuple[str, str], str] = {}
-    parents: dict[bytes, RegistryKey | None] = {}
+    parents: dict[bytes, tuple[str, str] | None] = {}
     for key, packed in live.items():
-        where = _locate(key, prefix, parents)
+        where = _parent(key, prefix, parents)
         if where is None:
             other += 1
             continue
+        resource, namespace = where
         offset, length = (packed >> 32) & 0xFFFFFFFFFFFFFFFF, packed & 0xFFFFFFFF
-        head = mm[offset : offset + min(length, 512)]
-        if head[:5] == b"k8s\x00\n" and length > 6 and head[5] < 0x80:
+        head = mm[offset : offset + 64]
+        if head[:5] == b"k8s\x00\n" and length > 6 and head[5] < 0x3A:
             encoding = "protobuf"
             api_version, kind = _type_meta(head[6 : 6 + head[5]])
         else:
-            encoding, api_version, kind = peek_type(head if length <= 512 else mm[offset : offset + length])
-        kind = kind or KNOWN_KINDS.get(where.resource, "")
+            encoding, api_version, kind = peek_type(mm[offset : offset + length])
+        kind = kind or KNOWN_KINDS.get(resource, "")
         mod_revision = packed >> 96
         revision = max(revision, mod_revision)
-        bucket = groups.setdefault((where.resource, where.namespace, api_version, kind, encoding), [0, 0])
+        bucket = groups.get((resource, namespace, api_version, kind, encoding))
+        if bucket is None:
+            bucket = groups[(resource, namespace, api_version, kind, encoding)] = [0, 0]
         bucket[0] += 1
         bucket[1] += length
         type_key = (api_version, kind)
@@ -165,8 +163,9 @@ def inspect_snapshot(
         if status is None:
             status = status_cache[type_key] = _status(api_version, kind, target)
         if status or list_all:
-            objects.append(StoredObject(key.decode("utf-8", "replace"), where.resource, where.namespace, where.name,
-                                        api_version, kind, encoding, length, mod_revision, status))
+            text = key.decode("utf-8", "replace")
+            objects.append(StoredObject(text, resource, namespace, text.rsplit("/", 1)[-1], api_version, kind,
+                                        encoding, length, mod_revision, status))
     rows = tuple(
         ResourceGroup(r, ns, av, kind, enc, c, s, status_cache.get((av, kind), ""))
         for (r, ns, av, kind, enc), (c, s) in sorted(groups.items())

@@ -127,17 +127,55 @@ def latest_state(bolt: BoltFile) -> dict[bytes, int]:
             vlen = els[j + 3]
             if vlen == 0:
                 continue  # `restore --bump-revision` marker entry (reference §1.5)
-            try:
-                kstart, kend, vstart, vend = locate_key_value(mm, voff, voff + vlen)
-            except (SnapshotError, IndexError) as exc:
-                raise SnapshotError(f"{bolt.path}: record {mm[start : start + ksize].hex()} in bucket 'key': "
-                                    f"{exc}") from exc
-            key = mm[kstart:kend]
+            head = mm[voff : voff + 128]
+            found = _fast_locate(head, vlen)
+            if found is not None:
+                key, vstart, vsize = found
+                vstart += voff
+            else:
+                try:
+                    kstart, kend, vstart, vend = locate_key_value(mm, voff, voff + vlen)
+                except (SnapshotError, IndexError) as exc:
+                    raise SnapshotError(f"{bolt.path}: record {mm[start : start + ksize].hex()} in bucket 'key': "
+                                        f"{exc}") from exc
+                key, vsize = mm[kstart:kend], vend - vstart
             if ksize == 18:
                 live.pop(key, None)
             else:
-                live[key] = int.from_bytes(mm[start : start + 8], "big") << 96 | vstart << 32 | (vend - vstart)
+                live[key] = int.from_bytes(mm[start : start + 8], "big") << 96 | vstart << 32 | vsize
     return live
+
+
+def _fast_locate(head: bytes, length: int) -> tuple[bytes, int, int] | None:
+    """(key, value offset in the record, value length) when the record has etcd's usual shape:
+    key (< 128 bytes) first, then the revision varints, then the value, all within `head`."""
+    if len(head) < 2 or head[0] != 0x0A or head[1] >= 0x80:
+        return None
+    pos = 2 + head[1]
+    end = min(len(head), length)
+    if pos > end:
+        return None
+    key = head[2:pos]
+    while pos < end and head[pos] in (0x10, 0x18, 0x20):
+        pos += 1
+        while pos < end and head[pos] & 0x80:
+            pos += 1
+        pos += 1
+    if pos >= end:
+        return (key, length, 0) if pos == length else None  # a tombstone holds only the key
+    if head[pos] != 0x2A:
+        return None
+    size = 0
+    shift = 0
+    pos += 1
+    while pos < end:
+        byte = head[pos]
+        pos += 1
+        size |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return (key, pos, size) if pos + size <= length else None
+        shift += 7
+    return None
 
 
 def revision_of(packed: int) -> int:
