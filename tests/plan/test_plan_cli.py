@@ -192,3 +192,18 @@ def test_chart_values_reach_the_check_and_upgrade_commands(capsys: pytest.Captur
     lines = [c["line"] for p in step["phases"] for t in p["tasks"] for c in t["commands"]]
     assert (f"kubehop check upgrade image-manager --chart examples/charts/image-manager "
             f"-f {values} --set image.tag=3.3.2002 --cluster") in lines
+
+
+def test_user_lifecycle_rows_are_planned(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    manifest = tmp_path / "certificate.yaml"
+    manifest.write_text("apiVersion: cert-manager.io/v1alpha2\nkind: Certificate\n"
+                        "metadata: {name: web-tls, namespace: shop}\nspec: {secretName: web-tls}\n")
+    code, out, _ = run(capsys, "--from", "1.19", "--to", "1.22", str(manifest),
+                       "--lifecycle", "examples/lifecycle/cert-manager.yaml", "-o", "json")
+    assert code == 0
+    steps = json.loads(out)["steps"]
+    assert [[(m["kind"], m["moveTo"]) for m in s["mustFix"]] for s in steps] == [
+        [], [], [("Certificate", "cert-manager.io/v1")]]
+    assert [len(s["deprecated"]) for s in steps] == [1, 1, 0]
+    code, out, _ = run(capsys, "--from", "1.19", "--to", "1.22", str(manifest), "-o", "json")
+    assert code == 0 and all(not s["mustFix"] for s in json.loads(out)["steps"])  # unknown without the rows
