@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kubehop.cli import main
+from kubehop.etcd.verify import verify_snapshot
 from kubehop.model import ExitCode
 from tests.fixtures.etcd import EtcdBinaries, EtcdCluster, free_ports
 
@@ -28,6 +29,8 @@ def check_backup(out: Path, cluster: EtcdCluster, etcd_binaries: EtcdBinaries, s
     record = json.loads(sidecar.read_text())
     assert sorted(m["name"] for m in record["members"]) == ["m1", "m2", "m3"]
     assert record["serverVersion"].startswith(server)
+    assert record["clusterVersion"].startswith(server)  # read from the snapshot's cluster bucket
+    assert verify_snapshot(out).sidecar_matches
     assert all(h["healthy"] for h in record["health"])
     import hashlib
 
@@ -126,3 +129,18 @@ def test_no_reachable_member(etcd_binaries: EtcdBinaries, tmp_path: Path, capsys
                  "--etcdctl", etcd_binaries.etcdctl35.argv[0]]) == ExitCode.ERROR
     assert "kubehop: error:" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_verify_compares_the_backup_record(etcd_cluster: EtcdCluster, etcd_binaries: EtcdBinaries, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "rec.db"
+    assert main(["etcd", "backup", str(out), *tool_flags(etcd_cluster, etcd_binaries.etcdctl35.argv[0])]) == 0
+    capsys.readouterr()
+    assert main(["etcd", "verify", str(out)]) == ExitCode.OK
+    assert "SHA-256 trailer matches and the backup record" in capsys.readouterr().out
+    sidecar = out.with_name("rec.db.meta.json")
+    record = json.loads(sidecar.read_text())
+    record["sha256"] = "0" * 64
+    sidecar.write_text(json.dumps(record))
+    assert main(["etcd", "verify", str(out)]) == ExitCode.ERROR
+    assert f"recorded in {sidecar} at backup time" in capsys.readouterr().err

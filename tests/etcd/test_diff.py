@@ -50,25 +50,25 @@ def test_export_writes_new_secret_values_mode_0600(k8s_snapshots: Snapshots, tmp
     for secret in (OLD_PASSWORD, NEW_PASSWORD, base64.b64encode(NEW_PASSWORD)):
         assert secret.decode() not in printed
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["configmap-default-app-config.yaml", "secret-default-added-later.yaml",
-                     "secret-default-db-password.yaml"]
+    assert files == ["configmap_default_app-config.yaml", "secret_default_added-later.yaml",
+                     "secret_default_db-password.yaml"]
     for path in out.iterdir():
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(out.stat().st_mode) == 0o700
-    manifest = yaml.safe_load((out / "secret-default-db-password.yaml").read_text())
+    manifest = yaml.safe_load((out / "secret_default_db-password.yaml").read_text())
     assert base64.b64decode(manifest["data"]["password"]) == NEW_PASSWORD
     assert manifest["metadata"] == {"name": "db-password", "namespace": "default", "labels": {"app": "db-password"}}
-    assert yaml.safe_load((out / "configmap-default-app-config.yaml").read_text())["data"] == {"mode": "red"}
+    assert yaml.safe_load((out / "configmap_default_app-config.yaml").read_text())["data"] == {"mode": "red"}
 
 
 def test_export_never_overwrites(k8s_snapshots: Snapshots, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "export"
     out.mkdir()
-    (out / "secret-default-db-password.yaml").write_text("keep me")
+    (out / "secret_default_db-password.yaml").write_text("keep me")
     assert main(["etcd", "diff", str(k8s_snapshots.old), str(k8s_snapshots.new), "--export", str(out)]) == 1
     assert "would overwrite" in capsys.readouterr().err
-    assert sorted(p.name for p in out.iterdir()) == ["secret-default-db-password.yaml"]
-    assert (out / "secret-default-db-password.yaml").read_text() == "keep me"
+    assert sorted(p.name for p in out.iterdir()) == ["secret_default_db-password.yaml"]
+    assert (out / "secret_default_db-password.yaml").read_text() == "keep me"
 
 
 def test_diff_json(k8s_snapshots: Snapshots, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from kubehop.errors import EtcdError, UsageError
 from kubehop.etcd.bbolt import BoltFile
+from kubehop.etcd.mvcc import cluster_version
 from kubehop.etcd.status import snapshot_status
 from kubehop.etcd.tools import Connection, EtcdTool, etcdctl_json, run_tool
 from kubehop.etcd.verify import verify_snapshot
@@ -128,6 +129,7 @@ def take_backup(etcdctl: EtcdTool, conn: Connection, out: Path, force: bool = Fa
         verified = verify_snapshot(tmp)
         with BoltFile(tmp) as bolt:
             status = snapshot_status(bolt)
+            recorded_cluster_version = cluster_version(bolt)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         if out.exists():
@@ -152,6 +154,7 @@ def take_backup(etcdctl: EtcdTool, conn: Connection, out: Path, force: bool = Fa
         "hash": result.hash,
         "totalKeys": result.total_keys,
         "serverVersion": result.server_version,
+        "clusterVersion": recorded_cluster_version,
         "etcdctlVersion": result.etcdctl_version,
         "hashHex": f"{status.hash:x}",
         "members": [

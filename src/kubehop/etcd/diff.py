@@ -109,7 +109,8 @@ def export_changed(new: BoltFile, report: DiffReport, directory: Path) -> Export
                       if decoded.encoding == "encrypted" else f"cannot decode a {decoded.encoding} value")
             skipped.append((change.key, reason))
             continue
-        filename = f"{change.resource[:-1]}-{change.namespace or '_'}-{change.name}.yaml"
+        # '_' appears in neither namespace nor object names, so file names cannot collide
+        filename = f"{change.resource[:-1]}_{change.namespace or 'cluster'}_{change.name}.yaml"
         planned.append((directory / filename, manifest))
     clashes = [str(path) for path, _m in planned if path.exists()]
     if clashes:

@@ -195,6 +195,14 @@ def compact_revision(bolt: BoltFile) -> int:
     return -1
 
 
+def cluster_version(bolt: BoltFile) -> str:
+    """cluster/clusterVersion as the snapshot recorded it (e.g. "3.5.0"); empty when absent."""
+    for key, voff, vlen in bolt.items(b"cluster"):
+        if key == b"clusterVersion":
+            return bolt.value(voff, vlen).decode("ascii", "replace")
+    return ""
+
+
 @dataclass(frozen=True)
 class KeyspaceHash:
     """etcd's HashKV over the mvcc keyspace; equal to `etcdctl endpoint hashkv` at `revision`."""

@@ -29,6 +29,8 @@ def render_verify(result: VerifyResult, fmt: str) -> str:
     if fmt == "json":
         return dumps({"ok": True, **asdict(result)})
     trailer = "SHA-256 trailer matches" if result.has_trailer else "no SHA-256 trailer (raw db copy)"
+    if result.sidecar_matches:
+        trailer += " and the backup record"
     return (f"{result.path}: OK: {trailer} ({result.sha256}); {result.pages} pages, {result.buckets} buckets, "
             f"{result.entries} entries, revision {result.revision}, {humanize_bytes(result.file_size)}\n")
 

@@ -8,8 +8,10 @@ checks the trailer. kubehop checks both, plus page ids, bounds, key order and re
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from kubehop.errors import SnapshotError
 from kubehop.etcd.bbolt import ELEMENT_SIZE, PAGE_HEADER, TRAILER_SIZE, BoltFile
@@ -27,6 +29,7 @@ class VerifyResult:
     buckets: int
     entries: int
     revision: int
+    sidecar_matches: bool = False  # a backup record beside the file names this SHA-256
 
 
 def body_sha256(bolt: BoltFile) -> bytes:
@@ -102,11 +105,27 @@ def walk(bolt: BoltFile) -> tuple[int, int, int, int]:
     return len(seen), len(buckets), entries, revision
 
 
+def check_sidecar(path: Path, digest: str) -> bool:
+    """Compare with the SHA-256 `kubehop etcd backup` recorded in PATH.meta.json, when there is one."""
+    sidecar = path.with_name(path.name + ".meta.json")
+    if not sidecar.is_file():
+        return False
+    try:
+        recorded = json.loads(sidecar.read_text(encoding="utf-8")).get("sha256")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise SnapshotError(f"{sidecar}: unreadable backup record: {exc}") from exc
+    if recorded != digest:
+        raise SnapshotError(f"{path}: SHA-256 {digest} differs from {recorded} recorded in {sidecar} at backup "
+                            "time: this is not the file that was backed up")
+    return True
+
+
 def verify_snapshot(path: str | os.PathLike[str], require_trailer: bool = True) -> VerifyResult:
     with BoltFile(path) as bolt:
         digest = check_trailer(bolt, require_trailer)
+        sidecar = check_sidecar(bolt.path, digest)
         pages, buckets, entries, revision = walk(bolt)
         if not any(name == b"key" for name, _r, _i in bolt.buckets()):
             raise SnapshotError(f"{bolt.path}: no 'key' bucket: this bbolt file is not an etcd v3 database")
         return VerifyResult(str(bolt.path), bolt.file_size, bolt.has_trailer, digest, pages, buckets,
-                            entries, revision)
+                            entries, revision, sidecar)
