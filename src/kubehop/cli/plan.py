@@ -63,7 +63,7 @@ def _read_inventory(path: str, lifecycle: Any) -> Any:
     except json.JSONDecodeError as exc:
         raise DataFileError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg}); "
                             "give the output of `kubehop scan -o json`") from exc
-    return from_envelope(data, path, lifecycle)
+    return from_envelope(data, "standard input" if path == "-" else path, lifecycle)
 
 
 def _parse_stream(text: str, base: Any) -> Iterator[Any]:
