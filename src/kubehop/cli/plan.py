@@ -52,18 +52,19 @@ def _read_inventory(path: str, lifecycle: Any) -> Any:
     from kubehop.errors import DataFileError
     from kubehop.plan import from_envelope
 
+    label = "standard input" if path == "-" else path
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise DataFileError(f"{path}: cannot read inventory: {exc.strerror}") from exc
+        raise DataFileError(f"{label}: cannot read inventory: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"{path}: inventory is not UTF-8 text") from exc
+        raise DataFileError(f"{label}: inventory is not UTF-8 text") from exc
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DataFileError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg}); "
+        raise DataFileError(f"{label}: not valid JSON (line {exc.lineno}: {exc.msg}); "
                             "give the output of `kubehop scan -o json`") from exc
-    return from_envelope(data, "standard input" if path == "-" else path, lifecycle)
+    return from_envelope(data, label, lifecycle)
 
 
 def _parse_stream(text: str, base: Any) -> Iterator[Any]:
