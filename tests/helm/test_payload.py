@@ -25,11 +25,12 @@ def test_unwrap_accepts_uncompressed_payload_like_helm() -> None:
     [
         ("not base64 !!", "is not base64"),
         (base64.b64encode(b"\x1f\x8b\x08garbage-garbage").decode(), "is not valid gzip"),
-        (base64.b64encode(gzip.compress(b'{"name":"x","version":1}')[:-12]).decode(), "truncated"),
+        (base64.b64encode(gzip.compress(b'{"name":"x","version":1}', mtime=0)[:-12]).decode(), "truncated"),
         (wrap(b"\xff\xfe not json"), "is not JSON"),
         (wrap(b"[1, 2]"), "unknown release format"),
         (wrap(b'{"kind": "Secret"}'), "unknown release format"),
     ],
+    ids=["not-base64", "not-gzip", "truncated", "not-json", "json-array", "not-a-release"],
 )
 def test_bad_helm3_payload_names_the_key(payload: str, message: str) -> None:
     with pytest.raises(HelmRecordError, match=message) as caught:
@@ -45,6 +46,7 @@ def test_bad_helm3_payload_names_the_key(payload: str, message: str) -> None:
         (wrap(b"\x0a\xff"), "not a protobuf"),
         (wrap(b"\x38\x01"), "no release name"),
     ],
+    ids=["json-not-protobuf", "bad-wire-format", "no-name"],
 )
 def test_bad_helm2_payload_names_the_key(payload: str, message: str) -> None:
     with pytest.raises(HelmRecordError, match=message):
