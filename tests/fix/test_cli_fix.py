@@ -102,7 +102,8 @@ def test_readme_demo_on_the_shipped_examples_runs_offline(example: str, tmp_path
     path = EXAMPLES / example
     before = path.read_bytes()
     monkeypatch.delenv("KUBECONFIG", raising=False)
-    assert main(["releases", "fix", "--all", "--storage", f"file:{path}", "--target", "1.19", "--dry-run"]) == 0
+    # The README's command: a dry run without RELEASE looks at every release.
+    assert main(["releases", "fix", "--storage", f"file:{path}", "--target", "1.19", "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert path.read_bytes() == before
     assert "would fix 1, unchanged 0, skipped 0, failed 0" in out
@@ -169,6 +170,8 @@ def test_usage_errors_write_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     before = path.read_bytes()
     assert main(["releases", "fix", "--storage", f"file:{path}", "--target", "1.19"]) == 1
     assert "name one RELEASE or pass --all" in capsys.readouterr().err
+    assert main(["releases", "fix", NAME, "--all", "--storage", f"file:{path}", "--target", "1.19"]) == 1
+    assert "not both" in capsys.readouterr().err
     (tmp_path / "taken.jsonl").write_text("precious\n")
     assert main(["releases", "fix", NAME, "--storage", f"file:{path}", "--target", "1.19",
                  "--backup", "taken.jsonl"]) == 1

@@ -17,7 +17,8 @@ STORAGE_HELP = ("secret | configmap | sql | tiller-configmap | tiller-secret | f
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("release", nargs="?", metavar="RELEASE", help="the release to work on")
-    parser.add_argument("--all", action="store_true", help="every release in the selected namespace(s)")
+    parser.add_argument("--all", action="store_true",
+                        help="every release in the selected namespace(s) (implied by fix --dry-run without RELEASE)")
     _add_storage(parser)
     parser.add_argument("-n", "--namespace", default=None,
                         help="release namespace (default: $HELM_NAMESPACE, then the context's, then default; "
@@ -80,8 +81,10 @@ def _selection(args: argparse.Namespace) -> Any:
     from kubehop.fix import Selection
     from kubehop.helm.storage.select import storage_spec_from_env
 
-    if bool(args.release) == bool(args.all):
-        raise UsageError("name one RELEASE or pass --all")
+    if args.release and args.all:
+        raise UsageError("name one RELEASE or pass --all, not both")
+    if not args.release and not args.all and not getattr(args, "dry_run", False):
+        raise UsageError("name one RELEASE or pass --all (a --dry-run without either looks at every release)")
     spec = args.storage or storage_spec_from_env(os.environ)
     namespace: str | None = args.namespace
     if args.all_namespaces:

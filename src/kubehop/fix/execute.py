@@ -25,14 +25,18 @@ class FixResult:
 
 def result_of(plan: FixPlan, outcome: Outcome | None = None, detail: str | None = None,
               written: tuple[str, ...] = ()) -> FixResult:
-    return FixResult(plan.name, plan.namespace, plan.helm_major, outcome or plan.outcome,
-                     plan.reason if detail is None else detail, plan.source, plan.new_revision, written, plan.notes)
+    if detail is None:
+        detail = _summary(plan) if plan.outcome is Outcome.FIXED else plan.reason
+    return FixResult(plan.name, plan.namespace, plan.helm_major, outcome or plan.outcome, detail, plan.source,
+                     plan.new_revision, written, plan.notes)
 
 
 def _summary(plan: FixPlan) -> str:
-    if plan.new_revision is not None:
-        return f"revision {plan.new_revision} deployed, converted from revision {plan.source}"
-    return "; ".join(w.what for w in plan.writes)
+    if plan.new_revision is None:
+        return "; ".join(w.what for w in plan.writes)
+    text = f"revision {plan.new_revision} deployed, converted from revision {plan.source}"
+    in_place = sum(1 for w in plan.writes if "converted in place" in w.what)
+    return text + (f"; {in_place} older revision(s) converted in place" if in_place else "")
 
 
 def execute(plan: FixPlan, storage: ReleaseStorage, backup: BackupWriter) -> FixResult:

@@ -73,7 +73,7 @@ def render_summary(results: Iterable[FixResult], *, dry_run: bool) -> str:
         counts[result.outcome] += 1
         if result.outcome is not Outcome.UNCHANGED:
             rows.append((result.name, result.namespace, HELM.get(result.helm_major, "?"),
-                         label(result.outcome, dry_run), result.detail))
+                         label(result.outcome, dry_run), " ".join(result.detail.split())))
     text = text_table(("RELEASE", "NAMESPACE", "HELM", "RESULT", "DETAIL"), rows) if rows else ""
     fixed = "would fix" if dry_run else "fixed"
     return text + (f"{fixed} {counts[Outcome.FIXED]}, unchanged {counts[Outcome.UNCHANGED]}, "
