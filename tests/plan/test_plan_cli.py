@@ -207,3 +207,9 @@ def test_user_lifecycle_rows_are_planned(capsys: pytest.CaptureFixture[str], tmp
     assert [len(s["deprecated"]) for s in steps] == [1, 1, 0]
     code, out, _ = run(capsys, "--from", "1.19", "--to", "1.22", str(manifest), "-o", "json")
     assert code == 0 and all(not s["mustFix"] for s in json.loads(out)["steps"])  # unknown without the rows
+
+
+def test_missing_inventory_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = run(capsys, "--from", "1.16", "--to", "1.17", "--inventory", str(tmp_path / "nope.json"))
+    assert code == 1 and out == ""
+    assert f"{tmp_path / 'nope.json'}: cannot read inventory" in err
