@@ -144,3 +144,9 @@ def test_verify_compares_the_backup_record(etcd_cluster: EtcdCluster, etcd_binar
     sidecar.write_text(json.dumps(record))
     assert main(["etcd", "verify", str(out)]) == ExitCode.ERROR
     assert f"recorded in {sidecar} at backup time" in capsys.readouterr().err
+
+
+def test_named_binary_that_is_not_etcdctl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["etcd", "backup", str(tmp_path / "x.db"), "--endpoints", "http://127.0.0.1:1",
+                 "--etcdctl", "/bin/true"]) == ExitCode.ERROR
+    assert "/bin/true: not a working etcdctl" in capsys.readouterr().err

