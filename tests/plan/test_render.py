@@ -85,6 +85,16 @@ def test_markdown_is_a_checklist_with_commands_in_code_blocks() -> None:
         < text.index("## Step 2: 1.17 -> 1.18")
 
 
+def test_each_variable_is_listed_and_checked_once() -> None:
+    plan = PLANS["seed"]()
+    names = [v.name for v in plan.variables]
+    assert len(names) == len(set(names))
+    script = render_plan(plan, "shell", "0")
+    begin = script[script.index("begin_1() {"):script.index("\n}\n", script.index("begin_1() {"))]
+    checks = [line for line in begin.splitlines() if line.startswith('  : "${')]
+    assert len(checks) == len(set(checks)) == 2  # ETCDCTL_ENDPOINTS and BACKUP_DIR
+
+
 def test_shell_script_is_valid_bash(tmp_path: Path) -> None:
     for name, make in PLANS.items():
         script = tmp_path / f"{name}.sh"

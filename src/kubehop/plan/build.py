@@ -32,7 +32,7 @@ def _variables(steps: Sequence[Step]) -> tuple[Variable, ...]:
         for phase in (*step.phases, *step.rollback):
             for task in phase.tasks:
                 for command in task.commands:
-                    names += [n for n in _VARIABLE.findall(command.line) if n not in names]
+                    names += [n for n in dict.fromkeys(_VARIABLE.findall(command.line)) if n not in names]
     found = []
     for name in names:
         if name in _KNOWN:

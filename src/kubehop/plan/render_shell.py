@@ -42,7 +42,7 @@ def _required(phases: tuple[Phase, ...], helps: dict[str, str]) -> list[str]:
         for task in phase.tasks:
             for command in task.commands:
                 if not command.manual:
-                    used += [n for n in _VARIABLE.findall(command.line) if n not in used]
+                    used += [n for n in dict.fromkeys(_VARIABLE.findall(command.line)) if n not in used]
     lines = []
     for name in used:
         text = re.sub(r"[`$\"\\]", "", helps.get(name, "see the plan"))
