@@ -92,7 +92,7 @@ def test_each_variable_is_listed_and_checked_once() -> None:
     script = render_plan(plan, "shell", "0")
     begin = script[script.index("begin_1() {"):script.index("\n}\n", script.index("begin_1() {"))]
     checks = [line for line in begin.splitlines() if line.startswith('  : "${')]
-    assert len(checks) == len(set(checks)) == 2  # ETCDCTL_ENDPOINTS and BACKUP_DIR
+    assert len(checks) == len(set(checks)) == 3  # ETCDCTL_ENDPOINTS, BACKUP_DIR, IMAGE_MANAGER_CHART
 
 
 def test_shell_script_is_valid_bash(tmp_path: Path) -> None:
