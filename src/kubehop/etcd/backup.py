@@ -74,7 +74,7 @@ def cluster_state(etcdctl: EtcdTool, conn: Connection) -> ClusterState:
     urls = [u for m in members for u in m.get("clientURLs", [])[:1]] or list(conn.endpoints)
     health: list[MemberHealth] = []
     for url in urls:
-        quick = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, "3s")
+        quick = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, "5s")
         answer = etcdctl_json(etcdctl, quick, ["endpoint", "health"], endpoints=[url], check=False)
         entry = answer[0] if isinstance(answer, list) and answer else {}
         health.append(MemberHealth(url, bool(entry.get("health")), str(entry.get("error", ""))))
