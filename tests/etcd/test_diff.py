@@ -74,4 +74,6 @@ def test_export_never_overwrites(k8s_snapshots: Snapshots, tmp_path: Path, capsy
 def test_diff_json(k8s_snapshots: Snapshots, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["etcd", "diff", str(k8s_snapshots.old), str(k8s_snapshots.new), "-o", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
+    assert data["command"] == "etcd diff"
     assert {c["name"]: c["change"] for c in data["changes"]}["to-delete"] == "deleted"
+    assert {c["name"]: c["oldRevision"] for c in data["changes"]}["added-later"] == 0

@@ -62,7 +62,8 @@ def test_cli_table_and_exit_codes_never_print_secret_data(k8s_snapshots: Snapsho
 def test_cli_json(k8s_snapshots: Snapshots, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["etcd", "inspect", str(k8s_snapshots.new), "--target", "1.16", "-o", "json"]) == ExitCode.REMOVED
     data = json.loads(capsys.readouterr().out)
-    assert data["target"] == "1.16"
+    assert (data["kubehopResultVersion"], data["command"], data["target"]) == ("1", "etcd inspect", "1.16")
+    assert data["objects"][0]["apiVersion"] and "modRevision" in data["objects"][0]
     assert {o["name"]: o["status"] for o in data["objects"]} == {
         "old-web": "removed", "crontabs.stable.example.com": "deprecated"}
     assert OLD_PASSWORD.decode() not in json.dumps(data) and NEW_PASSWORD.decode() not in json.dumps(data)

@@ -21,13 +21,27 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, sort_keys=False) + "\n"
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def _record(obj: Any) -> dict[str, Any]:
+    """A result dataclass as a JSON object with camelCase keys, as every kubehop JSON output."""
+    return {_camel(k): v for k, v in asdict(obj).items()}
+
+
+def dumps(command: str, body: dict[str, Any]) -> str:
+    """The versioned envelope shared by kubehop's JSON outputs (docs/json-output.md)."""
+    from kubehop import __version__
+
+    envelope = {"kubehopResultVersion": "1", "command": command, "kubehopVersion": __version__, **body}
+    return json.dumps(envelope, indent=2) + "\n"
 
 
 def render_verify(result: VerifyResult, fmt: str) -> str:
     if fmt == "json":
-        return dumps({"ok": True, **asdict(result)})
+        return dumps("etcd verify", {"ok": True, **_record(result)})
     trailer = "SHA-256 trailer matches" if result.has_trailer else "no SHA-256 trailer (raw db copy)"
     if result.sidecar_matches:
         trailer += " and the backup record"
@@ -37,9 +51,10 @@ def render_verify(result: VerifyResult, fmt: str) -> str:
 
 def render_inspect(report: InspectReport, fmt: str, list_all: bool) -> str:
     if fmt == "json":
-        return dumps({"snapshot": report.path, "target": report.target, "liveKeys": report.live_keys,
-                      "otherKeys": report.other_keys, "groups": [asdict(g) for g in report.groups],
-                      "objects": [asdict(o) for o in report.objects]})
+        return dumps("etcd inspect", {
+            "snapshot": report.path, "target": report.target, "liveKeys": report.live_keys,
+            "otherKeys": report.other_keys, "groups": [_record(g) for g in report.groups],
+            "objects": [_record(o) for o in report.objects]})
     objects = sum(g.count for g in report.groups)
     out = [f"{report.path}: {objects} Kubernetes objects, {report.other_keys} other keys"
            + (f"; target {report.target}" if report.target else "") + "\n\n"]
@@ -65,11 +80,11 @@ _VERB = {"added": "deleted by the restore (created after OLD)",
 def render_diff(report: DiffReport, export: ExportResult | None, fmt: str) -> str:
     if fmt == "json":
         data: dict[str, Any] = {"old": report.old, "new": report.new, "unchanged": report.unchanged,
-                                "changes": [asdict(c) for c in report.changes]}
+                                "changes": [_record(c) for c in report.changes]}
         if export is not None:
             data["exported"] = list(export.written)
             data["notExported"] = [{"key": k, "reason": r} for k, r in export.skipped]
-        return dumps(data)
+        return dumps("etcd diff", data)
     out = [f"Restoring {report.old} over {report.new}: {report.count('changed')} reverted, "
            f"{report.count('added')} deleted, {report.count('deleted')} recreated, {report.unchanged} unchanged\n"]
     if report.changes:
