@@ -15,7 +15,8 @@ from bench.bench_scan import kubehop_scan
 from bench.corpus import CorpusInfo, CorpusSpec, generate
 
 from kubehop.lifecycle import Lifecycle
-from kubehop.model import Severity
+from kubehop.model import Finding, KubeVersion, Location, Severity
+from kubehop.scan import Scanner, ScanOptions
 from tests.helpers import scan, tags
 
 SPEC = CorpusSpec(mb=0.3, seed=2, legacy_share=0.3, quirk_rate=0.3, blob_scale=0.02, export_share=0.2)
@@ -106,6 +107,10 @@ TRICKY = {
     "metadata repeated after the head": (
         "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: first\nspec: {}\nmetadata:\n  name: last\n"
     ),
+    "metadata line inside a quoted scalar": (
+        'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: real\nspec:\n  note: "text\n'
+        'metadata: fake"\nstatus: {}\n'
+    ),
     "metadata after spec": "apiVersion: extensions/v1beta1\nkind: Ingress\nspec: {}\nmetadata:\n  name: late\n",
     "anchor in the head, alias after it": (
         "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: &m\n  name: a\nspec:\n  copy: *m\n"
@@ -118,6 +123,20 @@ def test_tricky_documents_agree(text: str) -> None:
     full = scan(text, "1.22", full_parse=True, lifecycle=Lifecycle.default())
     assert scan(text, "1.22", lifecycle=Lifecycle.default()) == full
     assert [f.rule_id for f in full] in (["removed-api"], [])
+
+
+def test_source_header_after_the_head_keeps_chart_line_numbers() -> None:
+    text = (
+        "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: a\nspec:\n"
+        "# Source: c/templates/ingress.yaml\n  rules: []\n"
+    )
+
+    def chart_scan(full_parse: bool) -> list[Finding]:
+        options = ScanOptions(KubeVersion.parse("1.22"), Lifecycle.default(), full_parse=full_parse)
+        return list(Scanner(options).scan_text(text, Location(path="chart"), chart_lines=True))
+
+    assert chart_scan(False) == chart_scan(True)
+    assert [f.location.template for f in chart_scan(False)] == ["c/templates/ingress.yaml"]
 
 
 def test_head_only_parse_leaves_syntax_errors_after_the_head_to_full_parse() -> None:

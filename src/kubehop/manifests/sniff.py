@@ -45,8 +45,9 @@ def head(chunk: Chunk, keys: frozenset[str]) -> Chunk | None:
 
     The head parses to the same values for `keys` as the whole document: it is a prefix cut at a
     column-0 key line, so anything still open there (a quoted scalar or flow collection running on
-    at column 0) makes the head fail to parse, and no later top-level line may repeat one of `keys`
-    (the later one would win). None when nothing would be cut or the lines are not all plain keys.
+    at column 0) makes the head fail to parse; and it runs past the last line naming one of `keys`,
+    so a repeated key wins in the head as in the whole. None when nothing would be cut or the lines
+    are not all plain keys.
     """
     lines = lines_of(chunk)
     last = -1
@@ -55,7 +56,10 @@ def head(chunk: Chunk, keys: frozenset[str]) -> Chunk | None:
             return None
         if line.key in keys:
             last = index
-    if last < 0 or last == len(lines) - 1 or any(line.key in keys for line in lines[last + 1 :]):
+    if last < 0 or last == len(lines) - 1:
         return None
     cut = lines[last + 1].start
-    return replace(chunk, text=chunk.text[:cut], end=chunk.start + cut)
+    text = chunk.text[:cut]
+    if chunk.template is not None and "# Source: " not in text:
+        return None  # the `# Source:` header comes later: chart line numbers count from it
+    return replace(chunk, text=text, end=chunk.start + cut)
