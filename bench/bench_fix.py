@@ -5,9 +5,11 @@ Builds N Helm 3 releases (default 1,000) of two revisions each, encoded as Helm 
 them (default all) still hold the seed scenario's removed APIs. Then times, over the same records:
   decode+encode   base64 decode, gunzip, json.loads, json.dumps, gzip, base64 (the least a rewrite costs)
   plan            decode_body + plan_release (conversion of manifest and hooks) + encoding the writes
-  fix --all       the whole command path (listing, planning, backup, crash-safe writes) against the
-                  Secrets API of a local Kubernetes API emulator (kmock), with the official client
-and prints the three side by side as a table. (Memory bounds are tested in tests/fix/test_scale.py.)
+  fix --all       the whole path (listing, planning, backup, crash-safe writes) against Helm's SQL
+                  store (--sql URL: a PostgreSQL database whose schema Helm created) and/or the
+                  Secrets API of the kmock emulator (--kmock; the emulator itself takes ~0.1-0.5 s
+                  per write, so that row mostly measures it)
+and prints them side by side as a table. (Memory bounds are tested in tests/fix/test_scale.py.)
 """
 
 from __future__ import annotations
@@ -93,6 +95,37 @@ def _serve(holder: dict[str, Any], ready: threading.Event) -> None:
     asyncio.run(main())
 
 
+def _run(storage: Any, target: KubeVersion, now: datetime.datetime, tmp: str) -> tuple[float, str]:
+    writer = BackupWriter(Path(tmp) / "backup.jsonl", storage.name)
+    start = time.perf_counter()
+    results = fix_releases(storage, Selection(namespace="apps"), FixOptions(target), writer, now=now,
+                           report=lambda plan, result: None)
+    elapsed = time.perf_counter() - start
+    writer.close()
+    outcomes = [r.outcome.value for r in results.values()]
+    return elapsed, ", ".join(f"{o} {outcomes.count(o)}" for o in sorted(set(outcomes)))
+
+
+def fix_via_sql(url: str, releases: list[list[Release]], target: KubeVersion,
+                now: datetime.datetime) -> tuple[float, str]:
+    import psycopg
+
+    from kubehop.helm.storage.sql import SqlStorage
+
+    with psycopg.connect(url, autocommit=True) as conn:  # a clean slate for the bench's namespace
+        conn.execute("DELETE FROM releases_v1 WHERE namespace = 'apps'")
+        conn.execute("DELETE FROM custom_labels_v1 WHERE releasenamespace = 'apps'")
+    storage = SqlStorage(url)
+    try:
+        for revisions in releases:
+            for release in revisions:
+                storage.create(release)
+        with tempfile.TemporaryDirectory() as tmp:
+            return _run(storage, target, now, tmp)
+    finally:
+        storage.close()
+
+
 def fix_via_api(releases: list[list[Release]], target: KubeVersion, now: datetime.datetime) -> tuple[float, str]:
     from tests.fixtures.kube_api import write_kubeconfig
 
@@ -111,16 +144,9 @@ def fix_via_api(releases: list[list[Release]], target: KubeVersion, now: datetim
             for revisions in releases:
                 for release in revisions:
                     storage.create(release)
-            writer = BackupWriter(Path(tmp) / "backup.jsonl", storage.name)
-            start = time.perf_counter()
-            results = fix_releases(storage, Selection(namespace="apps"), FixOptions(target), writer, now=now,
-                                   report=lambda plan, result: None)
-            elapsed = time.perf_counter() - start
-            writer.close()
+            return _run(storage, target, now, tmp)
     finally:
         holder["loop"].call_soon_threadsafe(holder["stop"].set)
-    outcomes = [r.outcome.value for r in results.values()]
-    return elapsed, ", ".join(f"{o} {outcomes.count(o)}" for o in sorted(set(outcomes)))
 
 
 def main() -> int:
@@ -128,7 +154,8 @@ def main() -> int:
     parser.add_argument("--releases", type=int, default=1000)
     parser.add_argument("--legacy-share", type=float, default=1.0, help="share of releases with removed APIs")
     parser.add_argument("--target", default="1.19")
-    parser.add_argument("--skip-api", action="store_true", help="do not run the fix against the API emulator")
+    parser.add_argument("--sql", metavar="URL", help="also run the fix against this PostgreSQL (Helm's schema)")
+    parser.add_argument("--kmock", action="store_true", help="also run the fix against the kmock API emulator")
     args = parser.parse_args()
     target = KubeVersion.parse(args.target)
     now = datetime.datetime.now(datetime.UTC)
@@ -136,7 +163,10 @@ def main() -> int:
     stored = records(releases)
     rows = [("decode+encode (base64, gzip, JSON)", bare(stored), ""),
             ("plan: decode + convert + encode", plan_only(stored, target, now), "")]
-    if not args.skip_api:
+    if args.sql:
+        elapsed, outcomes = fix_via_sql(args.sql, releases, target, now)
+        rows.append(("fix --all via Helm's SQL store", elapsed, outcomes))
+    if args.kmock:
         elapsed, outcomes = fix_via_api(releases, target, now)
         rows.append(("fix --all via the Secrets API (kmock)", elapsed, outcomes))
     base = rows[0][1]

@@ -17,6 +17,7 @@ from kubehop.helm.release import Release, StoredRecord
 from kubehop.helm.storage.base import Query
 from kubehop.helm.storage.file import FileStorage
 from tests.fix.seed import NAME, OLD_APIS, history
+from tests.fixtures.kube_api import KubeApi
 from tests.helm.factories import helm3_release
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "releases"
@@ -213,3 +214,27 @@ def test_progress_goes_to_stderr_only_on_a_terminal(tmp_path: Path, monkeypatch:
     assert main(["releases", "fix", "--all", "--storage", f"file:{path}", "--target", "1.19", "--dry-run"]) == 0
     captured = capsys.readouterr()
     assert "\rreleases done: 1 (last: fixed)" in captured.err and "releases done" not in captured.out
+
+
+def test_seed_scenario_on_tillers_configmaps_through_the_kubernetes_api(
+        kube_api: KubeApi, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The story's cluster: Helm 2, Tiller keeping records as ConfigMaps in its namespace."""
+    from kubehop.helm.storage.kube import KubeStorage
+
+    monkeypatch.chdir(tmp_path)
+    tiller = kube_api.namespace()
+    storage = KubeStorage(kube_api.api_client(), kind="ConfigMap", helm_major=2, tiller_namespace=tiller)
+    for release in history(2, "kube-system"):
+        storage.create(release)
+    args = ["--storage", "tiller-configmap", "--kubeconfig", str(kube_api.kubeconfig), "--tiller-namespace", tiller,
+            "--target", "1.19"]
+    assert main(["releases", "fix", NAME, *args, "--backup", "b.jsonl"]) == 0
+    assert "revision 3 deployed, converted from revision 2" in capsys.readouterr().out
+    found = {r.version: r for r in storage.list(Query(name=NAME)) if isinstance(r, StoredRecord)}
+    assert {v: r.status for v, r in found.items()} == {1: "superseded", 2: "superseded", 3: "deployed"}
+    assert found[3].labels["STATUS"] == "DEPLOYED" and found[3].labels["OWNER"] == "TILLER"
+    manifest = decode_body(found[3].payload, 2, key=found[3].key).manifest
+    assert not any(api in manifest for api in OLD_APIS)
+    assert main(["releases", "restore-backup", "b.jsonl", "--kubeconfig", str(kube_api.kubeconfig)]) == 0
+    assert sorted(r.version for r in storage.list(Query(name=NAME)) if isinstance(r, StoredRecord)) == [1, 2]

@@ -200,6 +200,8 @@ def run_restore(args: argparse.Namespace) -> int:
     spec = args.storage or backup.storage
     if not spec:
         raise UsageError(f"{args.file}: the backup names no storage; pass --storage")
+    if args.tiller_namespace is None:  # Tiller's records go back where they were saved from
+        args.tiller_namespace = next((e.namespace for e in backup.entries if e.helm_major == 2), None)
     storage = _open(args, spec)
     try:
         results = restore_backup(backup, storage, force=args.force)
