@@ -177,3 +177,17 @@ def test_console_script_and_module_entry_points() -> None:
     done = subprocess.run([sys.executable, "-m", "kubehop", "scan", "examples/manifests/rbac.yaml", "--target",
                            "1.22", "-o", "csv"], capture_output=True, text=True, check=False)
     assert done.returncode == 3 and done.stdout.startswith("severity,rule,path")
+
+
+def test_scan_start_up_imports_nothing_heavy() -> None:
+    code = (
+        "import sys\n"
+        "from kubehop.cli import main\n"
+        "main(['-q', 'scan', 'examples/manifests/rbac.yaml', '--target', '1.22', '-o', 'json'])\n"
+        "sys.stderr.write(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    loaded = set(done.stderr.split())
+    heavy = {"kubernetes", "psycopg", "ruamel.yaml", "kubernetes_validate", "google.protobuf", "urllib3",
+             "kubehop.cli.etcd", "kubehop.cli.releases", "kubehop.cli.convert", "kubehop.cli.check"}
+    assert "kubehop.cli.scan" in loaded and not heavy & loaded

@@ -29,7 +29,8 @@ def _load(name: str) -> ModuleType:
     return importlib.import_module(f"kubehop.cli.{name}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `command`, only that command's module is imported (fast start-up)."""
     from kubehop import __version__
 
     parser = argparse.ArgumentParser(
@@ -42,7 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     subparsers.required = True
     for name in COMMAND_MODULES:
-        _load(name).add_parser(subparsers)
+        if command is None or name == command:
+            _load(name).add_parser(subparsers)
+        else:
+            subparsers.add_parser(name)  # a placeholder: its options are never parsed
     return parser
 
 
@@ -54,8 +58,10 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((a for a in args_list if not a.startswith("-")), None)
+    parser = build_parser(chosen if chosen in COMMAND_MODULES else None)
+    args = parser.parse_args(args_list)
     _setup_logging(args.verbose, args.quiet)
     try:
         code: int = args.func(args)
