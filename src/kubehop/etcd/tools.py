@@ -82,6 +82,7 @@ class Connection:
     key: str = ""
     user: str = ""
     command_timeout: str = "30s"
+    probe_timeout: str = "5s"  # health, status and member list: a dead member costs this much
 
     def flags(self, endpoints: Sequence[str] | None = None) -> list[str]:
         out = [f"--endpoints={','.join(endpoints or self.endpoints)}"]
@@ -129,14 +130,15 @@ def etcdctl_json(tool: EtcdTool, conn: Connection, args: Sequence[str], endpoint
         return [json.loads(line) for line in text.splitlines() if line.strip().startswith(("{", "["))]
 
 
-def connection_from(values: Mapping[str, str | None]) -> Connection:
-    endpoints = values.get("endpoints") or os.environ.get("ETCDCTL_ENDPOINTS") or ""
+def connection_from(values: Mapping[str, object]) -> Connection:
+    endpoints = str(values.get("endpoints") or os.environ.get("ETCDCTL_ENDPOINTS") or "")
     if not endpoints:
         raise UsageError("no etcd endpoints: pass --endpoints or set ETCDCTL_ENDPOINTS")
     return Connection(
         tuple(e.strip() for e in endpoints.split(",") if e.strip()),
-        values.get("cacert") or os.environ.get("ETCDCTL_CACERT", ""),
-        values.get("cert") or os.environ.get("ETCDCTL_CERT", ""),
-        values.get("key") or os.environ.get("ETCDCTL_KEY", ""),
-        values.get("user") or "",  # ETCDCTL_USER/ETCDCTL_PASSWORD stay in the environment, off the argv
+        str(values.get("cacert") or os.environ.get("ETCDCTL_CACERT", "")),
+        str(values.get("cert") or os.environ.get("ETCDCTL_CERT", "")),
+        str(values.get("key") or os.environ.get("ETCDCTL_KEY", "")),
+        str(values.get("user") or ""),  # ETCDCTL_USER/ETCDCTL_PASSWORD stay in the environment, off the argv
+        probe_timeout=f"{float(str(values.get('timeout') or 5)):g}s",
     )
