@@ -132,7 +132,7 @@ def run_backup(args: argparse.Namespace) -> int:
     for warning in result.warnings:
         print(f"kubehop: warning: {warning}")
     print(f"{result.path}: snapshot of revision {result.revision} from {result.endpoint} "
-          f"(etcd {result.server_version}, members {', '.join(result.members)}), verified")
+          f"(etcd {result.server_version}, members {', '.join(result.members) or 'unknown'}), verified")
     print(f"  sha256 {result.sha256}, hash {result.hash:x}, {result.total_keys} keys, {result.size} bytes")
     print(f"  sidecar {result.sidecar}")
     return int(ExitCode.OK)

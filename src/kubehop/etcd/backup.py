@@ -76,7 +76,7 @@ def cluster_state(etcdctl: EtcdTool, conn: Connection) -> ClusterState:
     try:
         listing = etcdctl_json(etcdctl, short, ["member", "list"])
     except EtcdError as exc:  # no quorum (the list is linearizable) or nothing reachable: judge the endpoints
-        log.warning("member list failed, checking the given endpoints only: %s", exc)
+        log.debug("member list failed, checking the given endpoints only: %s", exc)
         listing, list_error = {}, str(exc)
     found = listing.get("members", []) if isinstance(listing, dict) else []
     members = tuple(sorted(found, key=lambda m: str(m.get("name", ""))))
