@@ -238,3 +238,25 @@ def test_seed_scenario_on_tillers_configmaps_through_the_kubernetes_api(
     assert not any(api in manifest for api in OLD_APIS)
     assert main(["releases", "restore-backup", "b.jsonl", "--kubeconfig", str(kube_api.kubeconfig)]) == 0
     assert sorted(r.version for r in storage.list(Query(name=NAME)) if isinstance(r, StoredRecord)) == [1, 2]
+
+
+def test_a_failed_latest_revision_is_said_in_the_summary_and_in_json(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    path = seeded(tmp_path, 3, ("superseded", "deployed", "failed"))
+    assert main(["releases", "fix", NAME, "--storage", f"file:{path}", "--target", "1.19", "--dry-run",
+                 "-o", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["dry_run"] is True and report["totals"]["fixed"] == 1
+    (entry,) = report["releases"]
+    assert (entry["name"], entry["result"], entry["source_revision"], entry["new_revision"]) == (
+        NAME, "would fix", 2, 4)
+    assert entry["notes"] == ["latest revision 3 is failed; converted revision 2, the deployed one Helm "
+                              "upgrades from"]
+    assert main(["releases", "fix", NAME, "--storage", f"file:{path}", "--target", "1.19"]) == 0
+    out = capsys.readouterr().out
+    assert f"note: kube-system/{NAME}: latest revision 3 is failed; converted revision 2" in out
+    assert "revision 4 deployed, converted from revision 2" in out
+    assert [s for s, _ in revisions(path).values()] == ["superseded", "superseded", "failed", "deployed"]

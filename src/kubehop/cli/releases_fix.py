@@ -49,6 +49,8 @@ def add_fix_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     fix.add_argument("--force", action="store_true", help="fix releases with an operation in progress (pending-*)")
     fix.add_argument("--backup", metavar="FILE",
                      help="backup file to create (default ./kubehop-releases-backup-<time>.jsonl)")
+    fix.add_argument("-o", "--output", choices=("table", "json"), default="table",
+                     help="summary format (json: one object per release; a dry run then prints no diffs)")
     fix.set_defaults(func=run_fix)
 
     backup = commands.add_parser("backup", help="save release records to a backup file (mode 0600)",
@@ -124,7 +126,7 @@ class _Progress:
 def run_fix(args: argparse.Namespace) -> int:
     from kubehop.fix import FixOptions, Outcome, fix_releases
     from kubehop.fix.backup import BackupWriter, default_backup_path
-    from kubehop.fix.render import render_plan, render_summary
+    from kubehop.fix.render import render_json, render_plan, render_summary
     from kubehop.lifecycle import Lifecycle
     from kubehop.model import ExitCode
 
@@ -138,7 +140,7 @@ def run_fix(args: argparse.Namespace) -> int:
     progress = _Progress()
 
     def report(plan: Any, result: Any) -> None:
-        if args.dry_run:
+        if args.dry_run and args.output == "table":
             text = render_plan(plan) if plan is not None else \
                 f"=== {result.namespace}/{result.name}: {result.outcome.value}: {result.detail}\n"
             sys.stdout.write(text)
@@ -152,7 +154,7 @@ def run_fix(args: argparse.Namespace) -> int:
         if backup is not None:
             backup.close()
         _close(storage)
-    if args.dry_run:
+    if args.dry_run and args.output == "table":
         sys.stdout.write("\n")
     elif backup is not None and (backup.records or backup.created):
         sys.stderr.write(f"kubehop: backup of {backup.records} record(s) and {backup.created} new revision key(s) "
@@ -161,7 +163,10 @@ def run_fix(args: argparse.Namespace) -> int:
         sys.stdout.write(f"no release {'named ' + selection.release if selection.release else ''} found\n"
                          .replace("  ", " "))
         return int(ExitCode.ERROR) if selection.release else int(ExitCode.OK)
-    sys.stdout.write(render_summary(results.values(), dry_run=args.dry_run))
+    if args.output == "json":
+        sys.stdout.write(render_json(results.values(), dry_run=args.dry_run))
+    else:
+        sys.stdout.write(render_summary(results.values(), dry_run=args.dry_run))
     failed = any(r.outcome is Outcome.FAILED for r in results.values())
     return int(ExitCode.ERROR if failed else ExitCode.OK)
 

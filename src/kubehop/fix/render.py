@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterable, Sequence
 
 from kubehop.fix.convert import RevisionConversion, change_lines
@@ -66,15 +67,29 @@ def label(outcome: Outcome, dry_run: bool) -> str:
 
 
 def render_summary(results: Iterable[FixResult], *, dry_run: bool) -> str:
-    """A row for each release fixed, skipped or failed (unchanged ones are counted), then the totals."""
+    """A row for each release fixed, skipped or failed (unchanged ones are counted), its notes (a failed
+    or pending latest revision, an earlier fix finished), then the totals."""
     counts = dict.fromkeys(Outcome, 0)
     rows = []
+    notes = []
     for result in results:
         counts[result.outcome] += 1
         if result.outcome is not Outcome.UNCHANGED:
             rows.append((result.name, result.namespace, HELM.get(result.helm_major, "?"),
                          label(result.outcome, dry_run), " ".join(result.detail.split())))
+        notes += [f"note: {_where(result.name, result.namespace)}: {note}\n" for note in result.notes]
     text = text_table(("RELEASE", "NAMESPACE", "HELM", "RESULT", "DETAIL"), rows) if rows else ""
     fixed = "would fix" if dry_run else "fixed"
-    return text + (f"{fixed} {counts[Outcome.FIXED]}, unchanged {counts[Outcome.UNCHANGED]}, "
-                   f"skipped {counts[Outcome.SKIPPED]}, failed {counts[Outcome.FAILED]}\n")
+    return text + "".join(notes) + (f"{fixed} {counts[Outcome.FIXED]}, unchanged {counts[Outcome.UNCHANGED]}, "
+                                    f"skipped {counts[Outcome.SKIPPED]}, failed {counts[Outcome.FAILED]}\n")
+
+
+def render_json(results: Iterable[FixResult], *, dry_run: bool) -> str:
+    """The same summary for machines: one object per release (unchanged ones included) and the totals."""
+    releases = [{"name": r.name, "namespace": r.namespace, "helm_version": r.helm_major,
+                 "result": label(r.outcome, dry_run), "detail": r.detail, "source_revision": r.source,
+                 "new_revision": r.new_revision, "written": list(r.written), "notes": list(r.notes)}
+                for r in results]
+    totals = {o.value: sum(1 for r in releases if r["result"] == label(o, dry_run)) for o in Outcome}
+    return json.dumps({"kubehop_result_version": "1", "dry_run": dry_run, "releases": releases,
+                       "totals": totals}, indent=2) + "\n"
