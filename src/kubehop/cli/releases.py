@@ -12,7 +12,7 @@ from typing import Any
 
 from kubehop.cli.common import add_lifecycle_option, add_output_option, add_target_option, write_report
 
-HELP = "list and scan Helm 2 and Helm 3 release records (every revision)"
+HELP = "list, scan, fix, back up and restore Helm 2 and Helm 3 release records (every revision)"
 STORAGE_HELP = ("secret | configmap | sql | tiller-configmap | tiller-secret | file:PATH "
                 "(default: $HELM_DRIVER as Helm reads it, else secret)")
 LIST_FORMATS = ("table", "json", "yaml")
