@@ -44,8 +44,10 @@ def test_csv_round_trips_awkward_text() -> None:
 
 
 def test_markdown_escapes_pipes_and_newlines() -> None:
-    line = next(x for x in render([TRICKY], "markdown", META).splitlines() if x.startswith("| removed"))
-    assert "\\|" in line and "\n" not in line
+    lines = render([TRICKY], "markdown", META).splitlines()
+    detail = next(x for x in lines if x.startswith("- `"))
+    assert detail.endswith("a \"quoted\", piped \\| message with a newline")
+    assert next(x for x in lines if x.startswith("| removed")).count(" | ") == 8
 
 
 def test_yaml_and_json_carry_the_same_envelope() -> None:
