@@ -1,4 +1,4 @@
-"""The examples in docs/readme/check.md are real: each `$ kubehop check ...` block is run again and
+"""The examples in docs/check.md are real: each `$ kubehop check ...` block is run again and
 must print the same text and exit code."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from kubehop.cli import main
 from tests.check.helpers import DATA
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC = ROOT / "docs" / "readme" / "check.md"
+DOC = ROOT / "docs" / "check.md"
 _BLOCK = re.compile(r"```\n((?:\$ cd [^\n]+\n)?\$ kubehop check [^\n]+)\n((?:(?!```).)*?)\$ echo \$\?\n(\d+)\n```", re.S)
 
 

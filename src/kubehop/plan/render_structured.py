@@ -1,4 +1,4 @@
-"""The plan as data: the versioned JSON/YAML envelope (documented in docs/readme/plan.md)."""
+"""The plan as data: the versioned JSON/YAML envelope (documented in docs/plan.md)."""
 
 from __future__ import annotations
 
