@@ -12,6 +12,7 @@ import mmap
 import os
 import struct
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -111,6 +112,14 @@ class BoltFile:
             self.mm.close()
         self._fh.close()
 
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        """Turn the low-level errors a damaged page can still provoke into a SnapshotError naming the file."""
+        try:
+            yield
+        except (struct.error, IndexError, OverflowError, ValueError) as exc:
+            raise SnapshotError(f"{self.path}: corrupt database: {exc}") from exc
+
     def __enter__(self) -> BoltFile:
         return self
 
@@ -203,6 +212,7 @@ class BoltFile:
     def _leaf(self, offset: int, count: int, end: int) -> LeafPage:
         if count == 0:
             return LeafPage(offset, 0, ())
+        end = min(end, self.size)
         if offset + PAGE_HEADER + count * ELEMENT_SIZE > end:
             raise SnapshotError(f"{self.path}: leaf page at byte {offset} has more elements than fit")
         elements = _elements(count).unpack_from(self.mm, offset + PAGE_HEADER)

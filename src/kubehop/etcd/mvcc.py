@@ -114,6 +114,11 @@ def latest_state(bolt: BoltFile) -> dict[bytes, int]:
     Keys whose newest record is a tombstone are dropped. One int per key keeps memory proportional to
     the number of keys, never to the size of the values.
     """
+    with bolt.guard():
+        return _latest_state(bolt)
+
+
+def _latest_state(bolt: BoltFile) -> dict[bytes, int]:
     live: dict[bytes, int] = {}
     mm = bolt.mm
     for page in bolt.leaf_pages(*(bolt.bucket(KEY_BUCKET) or (0, -1))):
@@ -213,6 +218,11 @@ class KeyspaceHash:
 
 
 def hash_kv(bolt: BoltFile, revision: int = 0) -> KeyspaceHash:
+    with bolt.guard():
+        return _hash_kv(bolt, revision)
+
+
+def _hash_kv(bolt: BoltFile, revision: int) -> KeyspaceHash:
     compact = compact_revision(bolt)
     crc = crc32c.crc32c(KEY_BUCKET)
     newest = 0

@@ -53,6 +53,11 @@ def _page_crc(bolt: BoltFile, page: LeafPage, crc: int) -> int:
 
 
 def snapshot_status(bolt: BoltFile) -> SnapshotStatus:
+    with bolt.guard():
+        return _status(bolt)
+
+
+def _status(bolt: BoltFile) -> SnapshotStatus:
     crc = 0
     total = 0
     revision = 0

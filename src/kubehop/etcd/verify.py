@@ -121,7 +121,7 @@ def check_sidecar(path: Path, digest: str) -> bool:
 
 
 def verify_snapshot(path: str | os.PathLike[str], require_trailer: bool = True) -> VerifyResult:
-    with BoltFile(path) as bolt:
+    with BoltFile(path) as bolt, bolt.guard():
         digest = check_trailer(bolt, require_trailer)
         sidecar = check_sidecar(bolt.path, digest)
         pages, buckets, entries, revision = walk(bolt)
