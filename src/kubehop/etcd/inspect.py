@@ -127,49 +127,69 @@ def _parent(key: bytes, prefix: str, cache: dict[bytes, tuple[str, str] | None])
     return cache[parent]
 
 
+def _stored_type(raw: bytes | tuple[str, str, str]) -> tuple[str, str, str]:
+    """(encoding, apiVersion, kind) of a raw protobuf typeMeta, or an already classified value."""
+    return raw if isinstance(raw, tuple) else ("protobuf", *_type_meta(raw))
+
+
 def inspect_snapshot(
     bolt: BoltFile, target: KubeVersion | None = None, list_all: bool = False, prefix: str = DEFAULT_PREFIX
 ) -> InspectReport:
     live = latest_state(bolt)
     mm = bolt.mm
-    groups: dict[tuple[str, str, str, str, str], list[int]] = {}
-    objects: list[StoredObject] = []
-    other = revision = 0
-    status_cache: dict[tuple[str, str], str] = {}
-    parents: dict[bytes, tuple[str, str] | None] = {}
+    # First pass, per key: only slicing and dict updates, keyed by raw bytes (parent path, typeMeta);
+    # names, versions and statuses are resolved once per distinct raw key afterwards.
+    raw_groups: dict[tuple[bytes, bytes | tuple[str, str, str]], list[int]] = {}
+    raw_status: dict[bytes | tuple[str, str, str], str] = {}
+    kept: list[tuple[bytes, int, bytes | tuple[str, str, str]]] = []
     for key, packed in live.items():
-        where = _parent(key, prefix, parents)
-        if where is None:
-            other += 1
-            continue
-        resource, namespace = where
         offset, length = (packed >> 32) & 0xFFFFFFFFFFFFFFFF, packed & 0xFFFFFFFF
         head = mm[offset : offset + 64]
-        if head[:5] == b"k8s\x00\n" and length > 6 and head[5] < 0x3A:
-            encoding = "protobuf"
-            api_version, kind = _type_meta(head[6 : 6 + head[5]])
+        raw: bytes | tuple[str, str, str]
+        if head[:5] == b"k8s\x00\n" and head[5] < 0x3A and length > 6 + head[5]:
+            raw = head[6 : 6 + head[5]]
         else:
-            encoding, api_version, kind = peek_type(mm[offset : offset + length])
-        kind = kind or KNOWN_KINDS.get(resource, "")
-        mod_revision = packed >> 96
-        revision = max(revision, mod_revision)
-        bucket = groups.get((resource, namespace, api_version, kind, encoding))
-        if bucket is None:
-            bucket = groups[(resource, namespace, api_version, kind, encoding)] = [0, 0]
-        bucket[0] += 1
-        bucket[1] += length
-        type_key = (api_version, kind)
-        status = status_cache.get(type_key)
+            raw = peek_type(mm[offset : offset + length])
+        group = raw_groups.get((key[: key.rfind(b"/")], raw))
+        if group is None:
+            group = raw_groups[(key[: key.rfind(b"/")], raw)] = [0, 0]
+        group[0] += 1
+        group[1] += length
+        status = raw_status.get(raw)
         if status is None:
-            status = status_cache[type_key] = _status(api_version, kind, target)
+            _encoding, api_version, kind = _stored_type(raw)
+            status = raw_status[raw] = _status(api_version, kind, target)
         if status or list_all:
-            text = key.decode("utf-8", "replace")
-            objects.append(StoredObject(text, resource, namespace, text.rsplit("/", 1)[-1], api_version, kind,
-                                        encoding, length, mod_revision, status))
+            kept.append((key, packed, raw))
+    parents: dict[bytes, tuple[str, str] | None] = {}
+    groups: dict[tuple[str, str, str, str, str], list[int]] = {}
+    other = 0
+    for (parent, raw), (count, size) in raw_groups.items():
+        where = _parent(parent + b"/_", prefix, parents)
+        if where is None:
+            other += count
+            continue
+        encoding, api_version, kind = _stored_type(raw)
+        kind = kind or KNOWN_KINDS.get(where[0], "")
+        merged = groups.setdefault((*where, api_version, kind, encoding), [0, 0])
+        merged[0] += count
+        merged[1] += size
+    objects: list[StoredObject] = []
+    for key, packed, raw in kept:
+        where = _parent(key, prefix, parents)
+        if where is None:
+            continue
+        encoding, api_version, kind = _stored_type(raw)
+        text = key.decode("utf-8", "replace")
+        objects.append(StoredObject(text, *where, text.rsplit("/", 1)[-1], api_version,
+                                    kind or KNOWN_KINDS.get(where[0], ""), encoding, packed & 0xFFFFFFFF,
+                                    packed >> 96, raw_status[raw]))
+    status_of = {_stored_type(raw)[1:]: status for raw, status in raw_status.items()}
     rows = tuple(
-        ResourceGroup(r, ns, av, kind, enc, c, s, status_cache.get((av, kind), ""))
+        ResourceGroup(r, ns, av, kind, enc, c, s, status_of.get((av, kind), ""))
         for (r, ns, av, kind, enc), (c, s) in sorted(groups.items())
     )
     objects.sort(key=lambda o: (o.resource, o.namespace, o.name))
+    revision = max((packed >> 96 for packed in live.values()), default=0)
     return InspectReport(str(bolt.path), revision, len(live), other, rows, tuple(objects),
                          str(target) if target else "")

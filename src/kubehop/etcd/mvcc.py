@@ -8,6 +8,7 @@ tombstone) to KeyValue{key=1, create_revision=2, mod_revision=3, version=4, valu
 from __future__ import annotations
 
 import mmap
+import re
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -121,6 +122,7 @@ def latest_state(bolt: BoltFile) -> dict[bytes, int]:
 def _latest_state(bolt: BoltFile) -> dict[bytes, int]:
     live: dict[bytes, int] = {}
     mm = bolt.mm
+    match = _REVISIONS_THEN_VALUE.match
     for page in bolt.leaf_pages(*(bolt.bucket(KEY_BUCKET) or (0, -1))):
         els = page.elements
         base = page.offset + 16
@@ -133,10 +135,21 @@ def _latest_state(bolt: BoltFile) -> dict[bytes, int]:
             if vlen == 0:
                 continue  # `restore --bump-revision` marker entry (reference §1.5)
             head = mm[voff : voff + 128]
-            found = _fast_locate(head, vlen)
+            # fast path, inlined: key < 128 bytes, then the revision varints and the value header
+            klen = head[1] if head[0] == 0x0A else 0x80
+            found = match(head, 2 + klen) if klen < 0x80 and 2 + klen < vlen else None
+            size = -1
             if found is not None:
-                key, vstart, vsize = found
-                vstart += voff
+                varint = found.group(1)
+                if len(varint) == 1:
+                    size = varint[0]
+                elif len(varint) == 2:
+                    size = (varint[0] & 0x7F) | varint[1] << 7
+                if found.end() + size > vlen:
+                    size = -1
+            if size >= 0 and found is not None:
+                key = head[2 : 2 + klen]
+                vstart, vsize = voff + found.end(), size
             else:
                 try:
                     kstart, kend, vstart, vend = locate_key_value(mm, voff, voff + vlen)
@@ -151,36 +164,12 @@ def _latest_state(bolt: BoltFile) -> dict[bytes, int]:
     return live
 
 
-def _fast_locate(head: bytes, length: int) -> tuple[bytes, int, int] | None:
-    """(key, value offset in the record, value length) when the record has etcd's usual shape:
-    key (< 128 bytes) first, then the revision varints, then the value, all within `head`."""
-    if len(head) < 2 or head[0] != 0x0A or head[1] >= 0x80:
-        return None
-    pos = 2 + head[1]
-    end = min(len(head), length)
-    if pos > end:
-        return None
-    key = head[2:pos]
-    while pos < end and head[pos] in (0x10, 0x18, 0x20):
-        pos += 1
-        while pos < end and head[pos] & 0x80:
-            pos += 1
-        pos += 1
-    if pos >= end:
-        return (key, length, 0) if pos == length else None  # a tombstone holds only the key
-    if head[pos] != 0x2A:
-        return None
-    size = 0
-    shift = 0
-    pos += 1
-    while pos < end:
-        byte = head[pos]
-        pos += 1
-        size |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return (key, pos, size) if pos + size <= length else None
-        shift += 7
-    return None
+# After the key: create_revision, mod_revision, [version,] then the value's tag and length varint.
+_REVISIONS_THEN_VALUE = re.compile(
+    rb"\x10[\x80-\xff]{0,9}[\x00-\x7f]\x18[\x80-\xff]{0,9}[\x00-\x7f]"
+    rb"(?:\x20[\x80-\xff]{0,9}[\x00-\x7f])?\x2a([\x80-\xff]{0,4}[\x00-\x7f])",
+    re.DOTALL,
+)
 
 
 def revision_of(packed: int) -> int:
