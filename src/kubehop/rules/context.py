@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from kubehop.lifecycle import Lifecycle, LifecycleEntry
+from kubehop.lifecycle import ApiStatus, Lifecycle, LifecycleEntry
 from kubehop.model import Document, Finding, KubeVersion, Severity
 
 
@@ -75,3 +75,20 @@ def describe_lifecycle(entry: LifecycleEntry, target: KubeVersion) -> str:
     if step[0] != entry.replacement_api_version:
         text += f", then {entry.replacement_label} once on {entry.replacement_available_in}+"
     return text
+
+
+def lifecycle_finding(doc: Document, ctx: RuleContext, status: ApiStatus, rule_id: str, severity: Severity,
+                      verb: str) -> Iterator[Finding]:
+    """The finding of the API-status rules: the document's apiVersion/kind has `status` at the target."""
+    entry = ctx.lifecycle.lookup(doc.api_version, doc.kind)
+    if entry is None or entry.status_at(ctx.target) is not status:
+        return
+    yield make_finding(
+        doc,
+        rule_id,
+        severity,
+        f"{doc.api_version} {doc.kind} {verb} {ctx.target}: {describe_lifecycle(entry, ctx.target)}",
+        sub_id=f"{doc.api_version}/{doc.kind}",
+        entry=entry,
+        target=ctx.target,
+    )

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from kubehop.lifecycle import ApiStatus
 from kubehop.model import Document, Finding, Severity
-from kubehop.rules.context import RuleContext, describe_lifecycle, make_finding
+from kubehop.rules.context import RuleContext, lifecycle_finding
 
 ID = "deprecated-api"
 SEVERITY = Severity.DEPRECATED
@@ -26,15 +26,4 @@ def interested(api_version: str, kind: str, ctx: RuleContext) -> bool:
 
 
 def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
-    entry = ctx.lifecycle.lookup(doc.api_version, doc.kind)
-    if entry is None or entry.status_at(ctx.target) is not ApiStatus.DEPRECATED:
-        return
-    yield make_finding(
-        doc,
-        ID,
-        SEVERITY,
-        f"{doc.api_version} {doc.kind} is deprecated in {ctx.target}: {describe_lifecycle(entry, ctx.target)}",
-        sub_id=f"{doc.api_version}/{doc.kind}",
-        entry=entry,
-        target=ctx.target,
-    )
+    return lifecycle_finding(doc, ctx, ApiStatus.DEPRECATED, ID, SEVERITY, "is deprecated in")
