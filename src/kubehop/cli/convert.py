@@ -50,9 +50,42 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="report objects that would still be invalid at the target (exit 3 if any); writes nothing "
         "unless --write or --out-dir is also given",
     )
+    add_decision_options(parser)
     parser.add_argument("-o", "--output", choices=_FORMATS, default="table", help="report format (default table)")
     parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.set_defaults(func=run)
+
+
+def add_decision_options(parser: argparse.ArgumentParser) -> None:
+    """Answers to questions a converter must not guess; without them the output keeps a decision note."""
+    group = parser.add_argument_group(
+        "decisions", "answers kubehop must not guess; without them the object keeps a decision note"
+    )
+    group.add_argument(
+        "--signer-name", metavar="SIGNER",
+        help="CSR spec.signerName where it is unset or kubernetes.io/legacy-unknown "
+        "(e.g. kubernetes.io/kube-apiserver-client)",
+    )
+    group.add_argument(
+        "--webhook-side-effects", choices=("None", "NoneOnDryRun"),
+        help="sideEffects of admission webhooks whose sideEffects is Unknown, Some or unset",
+    )
+    group.add_argument(
+        "--crd-preserve-untyped-fields", action="store_true",
+        help="in CRD schemas, mark every field without a type x-kubernetes-preserve-unknown-fields "
+        "(the root gets type: object), so a non-structural v1beta1 schema becomes structural",
+    )
+
+
+def decisions_from_args(args: argparse.Namespace) -> Any:
+    """The kubehop.convert.Decisions given on the command line."""
+    from kubehop.convert.model import Decisions
+
+    return Decisions(
+        signer_name=args.signer_name,
+        webhook_side_effects=args.webhook_side_effects,
+        crd_preserve_untyped_fields=args.crd_preserve_untyped_fields,
+    )
 
 
 def _target(text: str) -> KubeVersion:
@@ -71,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
     from kubehop.convert.report import change_rows, check_rows, render
 
     target = _target(args.target)
+    decisions = decisions_from_args(args)
     live: dict[tuple[str, str, str], Any] = {}
     for live_file in args.live:
         live.update(load_live(Path(live_file)))
@@ -80,7 +114,10 @@ def run(args: argparse.Namespace) -> int:
         for key, obj in _cluster_live(args, [text for _p, _r, text in texts], [str(p) for p, _r, _t in texts]).items():
             live.setdefault(key, obj)  # objects given with --live win
     # Convert everything in memory first: a bad input fails the run before anything is written.
-    results = [(path, rel, convert_manifest(text, target, live or None, path=str(path))) for path, rel, text in texts]
+    results = [
+        (path, rel, convert_manifest(text, target, live or None, path=str(path), decisions=decisions))
+        for path, rel, text in texts
+    ]
     rows = [row for path, _rel, result in results for row in change_rows(str(path), result)]
 
     if not (args.write or args.out_dir or args.check):

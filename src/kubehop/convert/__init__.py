@@ -40,7 +40,16 @@ from kubehop.convert import (
     workloads,
 )
 from kubehop.convert.engine import TargetConversion, convert_to_target, find_path, run_chain
-from kubehop.convert.model import ConversionResult, ConvertContext, Converter, Edge, Note, NoteKind
+from kubehop.convert.model import (
+    NO_DECISIONS,
+    ConversionResult,
+    ConvertContext,
+    Converter,
+    Decisions,
+    Edge,
+    Note,
+    NoteKind,
+)
 from kubehop.convert.serving import Action, plan_for
 from kubehop.model import GroupVersionKind, KubeVersion
 
@@ -90,17 +99,29 @@ REPAIRS: dict[GroupVersionKind, Converter] = {**workloads.REPAIRS}
 
 
 def convert(
-    obj: Mapping[str, Any], target_gvk: GroupVersionKind, *, live: Mapping[str, Any] | None = None
+    obj: Mapping[str, Any],
+    target_gvk: GroupVersionKind,
+    *,
+    live: Mapping[str, Any] | None = None,
+    decisions: Decisions = NO_DECISIONS,
 ) -> ConversionResult:
-    """Convert one object to target_gvk (chaining steps); raises ConversionError when no path exists."""
-    return run_chain(REGISTRY, obj, target_gvk, ConvertContext(live=live))
+    """Convert one object to target_gvk (chaining steps); raises ConversionError when no path exists.
+
+    No target release is known here, so steps that depend on one (a CronJob `TZ=` schedule prefix
+    moved to spec.timeZone) are left to a `decision` note; `convert_for_target` does them.
+    """
+    return run_chain(REGISTRY, obj, target_gvk, ConvertContext(live=live, decisions=decisions))
 
 
 def convert_for_target(
-    obj: Mapping[str, Any], target: KubeVersion, *, live: Mapping[str, Any] | None = None
+    obj: Mapping[str, Any],
+    target: KubeVersion,
+    *,
+    live: Mapping[str, Any] | None = None,
+    decisions: Decisions = NO_DECISIONS,
 ) -> TargetConversion:
     """Convert one object to the newest version of its API that Kubernetes `target` serves."""
-    return convert_to_target(REGISTRY, obj, target, live, REPAIRS)
+    return convert_to_target(REGISTRY, obj, target, live, REPAIRS, decisions)
 
 
 from kubehop.convert.manifest import ManifestChange, ManifestConversion, convert_manifest  # noqa: E402
@@ -110,6 +131,7 @@ __all__ = [
     "Action",
     "ConversionResult",
     "ConvertContext",
+    "Decisions",
     "ManifestChange",
     "ManifestConversion",
     "Note",

@@ -63,6 +63,27 @@ def structural_problems(schema: Any, path: str = "openAPIV3Schema") -> list[str]
     return problems
 
 
+def preserve_untyped(schema: Any, path: str = "openAPIV3Schema") -> list[str]:
+    """Make a schema structural where only types are missing, changing it in place: the root gets
+    type object (a custom resource is always one), every other node without a type is marked
+    x-kubernetes-preserve-unknown-fields, which keeps its data unpruned as v1beta1 did. Returns the
+    paths it changed."""
+    if not isinstance(schema, dict):
+        return []
+    changed: list[str] = []
+    if "type" not in schema and not any(schema.get(k) for k in _TYPELESS_OK):
+        if path == "openAPIV3Schema":
+            schema["type"] = "object"
+        else:
+            schema["x-kubernetes-preserve-unknown-fields"] = True
+        changed.append(path)
+    for name, sub in (schema.get("properties") or {}).items():
+        changed += preserve_untyped(sub, f"{path}.properties.{name}")
+    changed += preserve_untyped(schema.get("items"), f"{path}.items")
+    changed += preserve_untyped(schema.get("additionalProperties"), f"{path}.additionalProperties")
+    return changed
+
+
 def _conversion(conversion: Any, notes: list[Note]) -> Any:
     if not isinstance(conversion, Mapping):
         return conversion
@@ -148,8 +169,17 @@ def _to_v1(obj: Mapping[str, Any], ctx: ConvertContext) -> ConversionResult:
                 )
             )
             continue
+        if ctx.decisions.crd_preserve_untyped_fields and structural_problems(schema):
+            for path in preserve_untyped(schema):
+                what = "type: object" if path == "openAPIV3Schema" else "x-kubernetes-preserve-unknown-fields: true"
+                notes.append(info(f"spec.versions[{i}].schema.{path} had no type: {what} added, as decided"))
         for problem in structural_problems(schema):
-            notes.append(decision(f"spec.versions[{i}].schema is not structural: {problem}"))
+            notes.append(
+                decision(
+                    f"spec.versions[{i}].schema is not structural: {problem} "
+                    "(write the type, or --crd-preserve-untyped-fields)"
+                )
+            )
     if preserve is not False and not generated:
         notes.append(
             dropped(

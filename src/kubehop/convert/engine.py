@@ -7,7 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kubehop.convert.model import ConversionResult, ConvertContext, Converter, Edge, Note, NoteKind, fresh
+from kubehop.convert.model import (
+    NO_DECISIONS,
+    ConversionResult,
+    ConvertContext,
+    Converter,
+    Decisions,
+    Edge,
+    Note,
+    NoteKind,
+    fresh,
+)
 from kubehop.convert.serving import Action, plan_for
 from kubehop.errors import ConversionError
 from kubehop.model import GroupVersionKind, KubeVersion
@@ -72,14 +82,16 @@ def convert_to_target(
     target: KubeVersion,
     live: Mapping[str, Any] | None = None,
     repairs: Mapping[GroupVersionKind, Converter] | None = None,
+    decisions: Decisions = NO_DECISIONS,
 ) -> TargetConversion:
     api_version, kind = str(obj.get("apiVersion", "")), str(obj.get("kind", ""))
+    ctx = ConvertContext(live=live, decisions=decisions, target=target)
     plan = plan_for(api_version, kind, target)
     if plan.action is Action.KEEP:
         repair = (repairs or {}).get(GroupVersionKind.from_api_version(api_version, kind))
         if repair is None:
             return TargetConversion(Action.KEEP, obj)
-        fixed = repair(obj, ConvertContext(live=live))
+        fixed = repair(obj, ctx)
         action = Action.CONVERT if fixed.obj != dict(obj) else Action.KEEP
         return TargetConversion(action, fixed.obj if action is Action.CONVERT else obj, fixed.notes)
     if plan.action is Action.REMOVE:
@@ -101,7 +113,7 @@ def convert_to_target(
         message = f"{api_version} {kind} is not served by Kubernetes {target} and its replacement is not served yet"
         return TargetConversion(Action.UNSERVED, obj, (Note(NoteKind.DECISION, message),), error=message)
     try:
-        result = run_chain(registry, obj, plan.to, ConvertContext(live=live))
+        result = run_chain(registry, obj, plan.to, ctx)
     except ConversionError as exc:
         return TargetConversion(Action.CONVERT, obj, (Note(NoteKind.DECISION, str(exc)),), error=str(exc))
     return TargetConversion(Action.CONVERT, result.obj, result.notes)

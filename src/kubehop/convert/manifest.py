@@ -10,7 +10,7 @@ from typing import Any
 from kubehop.convert.documents import RawDocument, is_object, split_documents
 from kubehop.convert.engine import TargetConversion
 from kubehop.convert.live import LiveIndex, find_live
-from kubehop.convert.model import Note, describe
+from kubehop.convert.model import NO_DECISIONS, Decisions, Note, describe
 from kubehop.convert.rewrite import render
 from kubehop.convert.serving import Action
 from kubehop.model import KubeVersion
@@ -49,13 +49,17 @@ class ManifestConversion:
         return any(c.changed for c in self.changes)
 
 
-def _convert_one(obj: Mapping[str, Any], target: KubeVersion, live: LiveIndex | None) -> TargetConversion:
+def _convert_one(
+    obj: Mapping[str, Any], target: KubeVersion, live: LiveIndex | None, decisions: Decisions
+) -> TargetConversion:
     from kubehop.convert import convert_for_target
 
-    return convert_for_target(obj, target, live=find_live(live, obj))
+    return convert_for_target(obj, target, live=find_live(live, obj), decisions=decisions)
 
 
-def _convert_list(obj: Mapping[str, Any], target: KubeVersion, live: LiveIndex | None) -> TargetConversion:
+def _convert_list(
+    obj: Mapping[str, Any], target: KubeVersion, live: LiveIndex | None, decisions: Decisions
+) -> TargetConversion:
     """A `kind: List` document: convert its items, drop removed ones."""
     items: list[Any] = []
     notes: list[Note] = []
@@ -64,7 +68,7 @@ def _convert_list(obj: Mapping[str, Any], target: KubeVersion, live: LiveIndex |
         if not is_object(item):
             items.append(item)
             continue
-        result = _convert_one(item, target, live)
+        result = _convert_one(item, target, live, decisions)
         notes += [Note(n.kind, f"{describe(item)}: {n.message}") for n in result.notes]
         changed = changed or result.changed
         if result.obj is not None:
@@ -95,10 +99,17 @@ def _change(doc: RawDocument, obj: Mapping[str, Any], result: TargetConversion) 
 
 
 def convert_manifest(
-    text: str, target: KubeVersion, live: LiveIndex | None = None, *, path: str = "<manifest>"
+    text: str,
+    target: KubeVersion,
+    live: LiveIndex | None = None,
+    *,
+    path: str = "<manifest>",
+    decisions: Decisions = NO_DECISIONS,
 ) -> ManifestConversion:
     """Convert every object of a YAML/JSON stream to what `target` serves.
 
+    `decisions` answers in advance what the converters would otherwise leave to a `decision` note
+    (a CSR signer, webhook sideEffects, untyped CRD schema nodes).
     Untouched documents keep their exact text; converted ones are re-rendered from their own text
     (comments and key order kept where the keys survive); removed ones disappear with a note.
     Raises ManifestError when a document is not valid YAML (nothing is converted then).
@@ -113,9 +124,9 @@ def convert_manifest(
             pieces.append(doc.text)
             continue
         if str(obj.get("kind")).endswith("List") and isinstance(obj.get("items"), list):
-            result = _convert_list(obj, target, live)
+            result = _convert_list(obj, target, live, decisions)
         else:
-            result = _convert_one(obj, target, live)
+            result = _convert_one(obj, target, live, decisions)
         if result.action is Action.KEEP and not result.notes:
             pieces.append(doc.text)
             continue

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import enum
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kubehop.model import GroupVersionKind
+from kubehop.errors import UsageError
+from kubehop.model import GroupVersionKind, KubeVersion
 
 
 class NoteKind(enum.Enum):
@@ -42,11 +44,47 @@ class ConversionResult:
     notes: tuple[Note, ...] = ()
 
 
+WEBHOOK_SIDE_EFFECTS = ("None", "NoneOnDryRun")
+_SIGNER_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[^\s/]\S*$")  # DOMAIN/PATH
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Answers a human gives in advance to questions a converter must not guess on its own.
+
+    Unset answers leave the question open: the converter then says so in a `decision` note.
+    """
+
+    signer_name: str | None = None  # CSR spec.signerName when absent or kubernetes.io/legacy-unknown
+    webhook_side_effects: str | None = None  # webhooks whose sideEffects is Unknown, Some or absent
+    crd_preserve_untyped_fields: bool = False  # mark CRD schema nodes without a type as preserve-unknown
+
+    def __post_init__(self) -> None:
+        if self.webhook_side_effects is not None and self.webhook_side_effects not in WEBHOOK_SIDE_EFFECTS:
+            raise UsageError(
+                f"webhook side effects {self.webhook_side_effects!r}: admissionregistration.k8s.io/v1 accepts "
+                f"only {' or '.join(WEBHOOK_SIDE_EFFECTS)}"
+            )
+        if self.signer_name is not None and (
+            not _SIGNER_NAME.match(self.signer_name) or self.signer_name == "kubernetes.io/legacy-unknown"
+        ):
+            raise UsageError(
+                f"signer name {self.signer_name!r}: certificates.k8s.io/v1 needs a qualified name "
+                "DOMAIN/PATH (e.g. kubernetes.io/kube-apiserver-client) other than kubernetes.io/legacy-unknown"
+            )
+
+
+NO_DECISIONS = Decisions()
+
+
 @dataclass(frozen=True)
 class ConvertContext:
-    """What a converter may read besides the object: the live object of the same kind/namespace/name."""
+    """What a converter may read besides the object: the live object of the same kind/namespace/name,
+    the decisions given in advance, and the target release when the conversion is planned for one."""
 
     live: Mapping[str, Any] | None = None
+    decisions: Decisions = NO_DECISIONS
+    target: KubeVersion | None = None
 
 
 Converter = Callable[[Mapping[str, Any], ConvertContext], ConversionResult]

@@ -32,15 +32,20 @@ _CHANGED_DEFAULTS = (
 )
 
 
-def _webhook(hook: dict[str, Any], where: str, notes: list[Note]) -> dict[str, Any]:
+def _webhook(hook: dict[str, Any], where: str, notes: list[Note], chosen: str | None) -> dict[str, Any]:
     side_effects = hook.get("sideEffects")
-    if side_effects in (None, "Unknown"):
+    if side_effects not in ("None", "NoneOnDryRun") and chosen:
+        hook["sideEffects"] = chosen
+        notes.append(
+            info(f"{where}.sideEffects set to {chosen}, the value given as a decision (was {side_effects or 'unset'})")
+        )
+    elif side_effects in (None, "Unknown"):
         hook["sideEffects"] = "None"
         notes.append(
             decision(
                 f"{where}.sideEffects is {side_effects or 'unset'} (the v1beta1 default is Unknown), which v1 "
                 "refuses: set to None; use NoneOnDryRun instead if the webhook has side effects that it skips "
-                "on dry-run requests"
+                "on dry-run requests (--webhook-side-effects)"
             )
         )
     elif side_effects not in ("None", "NoneOnDryRun"):
@@ -49,7 +54,8 @@ def _webhook(hook: dict[str, Any], where: str, notes: list[Note]) -> dict[str, A
             decision(
                 f"{where}.sideEffects is {side_effects}: the webhook declares side effects on dry-run "
                 "requests, "
-                "which v1 refuses; left unset until the webhook honours dryRun (then NoneOnDryRun)"
+                "which v1 refuses; left unset until the webhook honours dryRun (then NoneOnDryRun, "
+                "--webhook-side-effects)"
             )
         )
     if not hook.get("admissionReviewVersions"):
@@ -80,7 +86,7 @@ def _to_v1(kind: str) -> Converter:
         names = [hook.get("name") for hook in hooks if isinstance(hook, Mapping)]
         for i, hook in enumerate(hooks):
             if isinstance(hook, dict):
-                hooks[i] = _webhook(hook, f"webhooks[{i}]", notes)
+                hooks[i] = _webhook(hook, f"webhooks[{i}]", notes, ctx.decisions.webhook_side_effects)
         duplicates = sorted({str(n) for n in names if names.count(n) > 1})
         if duplicates:
             notes.append(decision(f"webhooks[*].name must be unique in v1: {', '.join(duplicates)} repeat"))
