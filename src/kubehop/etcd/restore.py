@@ -96,25 +96,46 @@ def restored_keyspace(data_dir: str) -> KeyspaceHash:
         return hash_kv(bolt)
 
 
-def restore_local(spec: ClusterSpec, snapshot: Path, tool: EtcdTool, members: Sequence[MemberSpec], stamp: str
-                  ) -> RestoreResult:
+def unused_name(path: str) -> str:
+    """`path`, or `path-2`, `path-3`...: a second run within the same second must not collide with the first."""
+    candidate, n = path, 1
+    while os.path.lexists(candidate):
+        n += 1
+        candidate = f"{path}-{n}"
+    return candidate
+
+
+def snapshot_keyspace(snapshot: Path) -> KeyspaceHash:
+    """Verify the snapshot (trailer, bbolt walk), then compute the keyspace hash every member must serve."""
     verify_snapshot(snapshot)
     with BoltFile(snapshot) as bolt:
-        expected = hash_kv(bolt)
-    if not members:
-        raise UsageError("no member of this cluster runs on this host (use --only NAME to choose members)")
+        return hash_kv(bolt)
+
+
+def refuse_running(members: Sequence[MemberSpec]) -> None:
     for m in members:
         address = still_running(m)
         if address:
-            raise UsageError(f"member {m.name}: something still listens on {address}; stop etcd (move its static "
-                             "pod manifest away) before restoring: its data directory would be replaced under it")
+            raise UsageError(f"member {m.name}: something still listens on {address}; stop etcd before restoring "
+                             "(`systemctl stop etcd`, or for a static pod pass the --manifests-dir that holds its "
+                             "etcd.yaml): its data directory would be replaced under it")
+
+
+def restore_members(spec: ClusterSpec, snapshot: Path, tool: EtcdTool, members: Sequence[MemberSpec],
+                    stamp: str, expected: KeyspaceHash) -> tuple[MemberRestore, ...]:
+    """Restore each member beside its data dir, check its hash, then swap the dirs (old ones kept aside).
+
+    Until the swap nothing of the old data is touched; a failed swap is undone."""
     for m in members:
         for leftover in filter(None, (m.data_dir + NEW_SUFFIX, m.wal_dir + NEW_SUFFIX if m.wal_dir else "")):
             if os.path.exists(leftover):  # from an interrupted run: keep it, out of the way
-                os.rename(leftover, f"{leftover}-interrupted-{stamp}")
+                os.rename(leftover, unused_name(f"{leftover}-interrupted-{stamp}"))
     restored: list[tuple[MemberSpec, int]] = []
     for m in members:
-        Path(m.data_dir).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(m.data_dir).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise EtcdError(f"member {m.name}: cannot create the parent of {m.data_dir}: {exc.strerror}") from exc
         run_tool(tool, restore_argv(spec, m, str(snapshot))[1:], timeout=3600)
         got = restored_keyspace(m.data_dir + NEW_SUFFIX)
         if got.hash != expected.hash and not spec.bump_revision:
@@ -122,17 +143,35 @@ def restore_local(spec: ClusterSpec, snapshot: Path, tool: EtcdTool, members: Se
                             f"{expected.hash}; the old data was left in place")
         restored.append((m, got.hash))
     done: list[MemberRestore] = []
-    for m, digest in restored:
-        moved: list[str] = []
-        for directory in filter(None, (m.data_dir, m.wal_dir)):
-            if os.path.exists(directory):
-                aside = f"{directory}{OLD_SUFFIX}-{stamp}"
-                os.rename(directory, aside)
-                moved.append(aside)
-            os.rename(directory + NEW_SUFFIX, directory)
-        done.append(MemberRestore(m.name, m.data_dir, tuple(moved), digest))
-        log.info("restored member %s into %s", m.name, m.data_dir)
-    return RestoreResult(str(snapshot), expected, tuple(done))
+    renames: list[tuple[str, str]] = []
+    try:
+        for m, digest in restored:
+            moved: list[str] = []
+            for directory in filter(None, (m.data_dir, m.wal_dir)):
+                if os.path.exists(directory):
+                    aside = unused_name(f"{directory}{OLD_SUFFIX}-{stamp}")
+                    os.rename(directory, aside)
+                    renames.append((directory, aside))
+                    moved.append(aside)
+                os.rename(directory + NEW_SUFFIX, directory)
+                renames.append((directory + NEW_SUFFIX, directory))
+            done.append(MemberRestore(m.name, m.data_dir, tuple(moved), digest))
+            log.info("restored member %s into %s", m.name, m.data_dir)
+    except OSError as exc:
+        for source, target in reversed(renames):  # every member keeps its old data, or none does
+            os.rename(target, source)
+        raise EtcdError(f"moving the restored data into place failed ({exc}); the old data was put back") from exc
+    return tuple(done)
+
+
+def restore_local(spec: ClusterSpec, snapshot: Path, tool: EtcdTool, members: Sequence[MemberSpec], stamp: str
+                  ) -> RestoreResult:
+    """Restore members whose etcd is already stopped (refused while anything listens on their addresses)."""
+    expected = snapshot_keyspace(snapshot)
+    if not members:
+        raise UsageError("no member of this cluster runs on this host (use --only NAME to choose members)")
+    refuse_running(members)
+    return RestoreResult(str(snapshot), expected, restore_members(spec, snapshot, tool, members, stamp, expected))
 
 
 def check_live(etcdctl: EtcdTool, conn: Connection, expected: KeyspaceHash, timeout: float,
