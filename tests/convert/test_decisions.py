@@ -134,3 +134,29 @@ def test_decisions_that_v1_would_refuse_are_usage_errors(capsys: pytest.CaptureF
     with pytest.raises(SystemExit) as exited:
         main(["convert", str(manifest), "--target", "1.22", "--webhook-side-effects", "Some"])
     assert exited.value.code == 2
+
+
+CRON: dict[str, Any] = {"apiVersion": "batch/v1beta1", "kind": "CronJob", "metadata": {"name": "r"},
+        "spec": {"schedule": "CRON_TZ=Asia/Tokyo 0 6 * * *", "suspend": False, "jobTemplate": {}}}
+
+
+def test_a_tz_prefix_moves_only_when_the_target_serves_time_zone() -> None:
+    from kubehop.convert import convert_for_target
+
+    moved = convert_for_target(CRON, KubeVersion(1, 25))
+    assert moved.obj is not None
+    assert list(moved.obj["spec"].items())[:3] == [
+        ("schedule", "0 6 * * *"), ("timeZone", "Asia/Tokyo"), ("suspend", False)
+    ]
+    assert CRON["spec"]["schedule"] == "CRON_TZ=Asia/Tokyo 0 6 * * *"  # the input is never touched
+    # a bare convert() knows no target: the prefix stays, as a decision
+    bare = convert(CRON, GroupVersionKind("batch", "v1", "CronJob"))
+    assert bare.obj["spec"]["schedule"] == "CRON_TZ=Asia/Tokyo 0 6 * * *"
+    assert [n.kind.value for n in bare.notes] == ["decision"]
+    # a spec.timeZone that disagrees with the prefix is not guessed either
+    clash = {**CRON, "spec": {**CRON["spec"], "timeZone": "UTC"}}
+    kept = convert_for_target(clash, KubeVersion(1, 27))
+    assert kept.obj is not None and kept.obj["spec"]["schedule"] == "CRON_TZ=Asia/Tokyo 0 6 * * *"
+    assert [str(n) for n in kept.notes] == [
+        "decision: spec.schedule holds CRON_TZ=Asia/Tokyo but spec.timeZone is UTC: choose one and remove the other"
+    ]
