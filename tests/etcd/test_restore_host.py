@@ -5,6 +5,7 @@ manifests, and start them again in order (etcd, checks, then kube-apiserver)."""
 from __future__ import annotations
 
 import base64
+import socket
 import subprocess
 import sys
 import time
@@ -15,11 +16,13 @@ import pytest
 from kubehop.cli import main
 from kubehop.etcd.bbolt import BoltFile
 from kubehop.etcd.mvcc import hash_kv, latest_state
+from kubehop.etcd.plan import ClusterSpec, MemberSpec
+from kubehop.etcd.restore_host import restore_on_host
 from kubehop.model import ExitCode
 from tests.etcd.conftest import Snapshots
 from tests.etcd.kubelet_sim import KubeletSimulator, write_manifests
 from tests.etcd.test_restore import member_flags, new_members
-from tests.fixtures.etcd import EtcdBinaries, EtcdCluster
+from tests.fixtures.etcd import EtcdBinaries, EtcdCluster, free_ports
 
 pytestmark = pytest.mark.etcd
 
@@ -100,7 +103,7 @@ def test_port_that_never_frees_puts_the_manifests_back(k8s_snapshots: Snapshots,
         peer = cluster.members[0].peer_url.removeprefix("http://")
         assert f"member r1: something still listens on {peer} 1s after its etcd manifest was moved away" in \
             captured.err
-        assert "put back" in captured.out
+        assert f"not restored: put kube-apiserver.yaml, etcd.yaml back into {dirs['r1']};" in captured.out
         assert sorted(p.name for p in dirs["r1"].iterdir()) == ["etcd.yaml", "kube-apiserver.yaml"]
         assert sorted(p.name for p in (tmp_path / "r1").iterdir()) == before == ["data", "manifests"]
         # the same etcd, never stopped, still has its data
@@ -151,6 +154,8 @@ def test_rerun_after_an_interruption_converges(interrupted: str, k8s_snapshots: 
         code = main(args)
         out = capsys.readouterr().out
         assert code == ExitCode.OK, out
+        found = "kube-apiserver.yaml, etcd.yaml" if interrupted == "while etcd stops" else "kube-apiserver.yaml"
+        assert f"r2: {found} already in {dirs['r2']}.kubehop-old-" in out
         assert_restored(k8s_snapshots.new, cluster, dirs, out,
                         old_copies=1 if interrupted == "while etcd stops" else 2)
 
@@ -161,3 +166,33 @@ def interruption_point(interrupted: str, root: Path, dirs: dict[str, Path]) -> b
     # the data is restored and etcd.yaml back: the first run waits for health, kube-apiserver.yaml still parked
     return all((d / "etcd.yaml").is_file() for d in dirs.values()) and \
         len(list(root.glob("r*/manifests.kubehop-old-*/kube-apiserver.yaml"))) == len(dirs)
+
+
+def test_interrupt_while_waiting_puts_the_manifests_back(k8s_snapshots: Snapshots, etcd_binaries: EtcdBinaries,
+                                                         tmp_path: Path) -> None:
+    """Ctrl-C while kubelet has not yet stopped etcd: the manifests go back, nothing else changed."""
+    spec = spec_with_manifests(tmp_path)
+    port = int(spec.members[0].peer_url.rsplit(":", 1)[1])
+
+    def interrupt(_: float) -> None:
+        raise KeyboardInterrupt
+
+    lines: list[str] = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", port))
+        listener.listen()
+        with pytest.raises(KeyboardInterrupt):
+            restore_on_host(spec, k8s_snapshots.old, etcd_binaries.etcdutl35, spec.members, "S", live=None,
+                            say=lines.append, sleep=interrupt)
+    assert lines[-1] == f"  not restored: put kube-apiserver.yaml, etcd.yaml back into {tmp_path / 'a' / 'manifests'}; " \
+        "kubelet starts them again on the old data"
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["data", "manifests"]
+    assert sorted(p.name for p in (tmp_path / "a" / "manifests").iterdir()) == ["etcd.yaml", "kube-apiserver.yaml"]
+
+
+def spec_with_manifests(root: Path) -> ClusterSpec:
+    (port,) = free_ports(1)
+    (root / "a" / "data").mkdir(parents=True)
+    write_manifests(root / "a" / "manifests", "a")
+    return ClusterSpec((MemberSpec("a", f"http://127.0.0.1:{port}", str(root / "a" / "data")),),
+                       manifests_dir=str(root / "{name}" / "manifests"))

@@ -21,6 +21,7 @@ from kubehop.etcd.restore import LiveCheck, RestoreResult, refuse_running, resto
 from kubehop.etcd.static_pods import (
     APISERVER_MANIFEST,
     ETCD_MANIFEST,
+    MANIFESTS,
     ManifestMover,
     StaticPods,
     find_static_pods,
@@ -77,16 +78,23 @@ def restore_on_host(spec: ClusterSpec, snapshot: Path, tool: EtcdTool, members: 
     try:
         for pods in all_pods:
             moved = park(pods, mover)
+            found = [n for n in MANIFESTS if n not in moved and (pods.parked_dir / n).is_file()]
             if moved:
                 say(f"  {_names(pods)}: moved {', '.join(moved)} to {pods.parked_dir}; waiting for kubelet "
                     "to stop them")
+            if found:
+                say(f"  {_names(pods)}: {', '.join(found)} already in {pods.parked_dir} (an interrupted run); "
+                    "waiting for etcd to stop")
         for pods in all_pods:
             wait_stopped(pods.members, stop_timeout, sleep)
         done = restore_members(spec, snapshot, tool, members, stamp, expected)
-    except BaseException as exc:  # Ctrl-C included: the node goes back to how this run found it
-        put_back = mover.undo()
-        if put_back and isinstance(exc, Exception):
-            say(f"  put back {', '.join(put_back)}: kubelet starts the old etcd and kube-apiserver again")
+    except BaseException:  # Ctrl-C included: the node goes back to how this run found it
+        put_back: dict[str, list[str]] = {}
+        for path in reversed(mover.undo()):
+            put_back.setdefault(str(Path(path).parent), []).append(Path(path).name)
+        for directory, names in put_back.items():
+            say(f"  not restored: put {', '.join(names)} back into {directory}; kubelet starts "
+                "them again on the old data")
         raise
     for m in done:
         aside = f"; previous data moved to {', '.join(m.moved_aside)}" if m.moved_aside else ""
