@@ -260,3 +260,20 @@ def test_a_failed_latest_revision_is_said_in_the_summary_and_in_json(
     assert f"note: kube-system/{NAME}: latest revision 3 is failed; converted revision 2" in out
     assert "revision 4 deployed, converted from revision 2" in out
     assert [s for s, _ in revisions(path).values()] == ["superseded", "superseded", "failed", "deployed"]
+
+
+def test_dry_run_diff_never_shows_secret_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A Secret right before and after a converted Deployment: its lines would be the diff's context.
+    secret = "---\n# Source: web/templates/secret.yaml\napiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n" \
+             "data:\n  password: c3VwZXItc2VjcmV0\n"
+    deployment = "---\n# Source: web/templates/web.yaml\napiVersion: extensions/v1beta1\nkind: Deployment\n" \
+                 "metadata:\n  name: web\nspec:\n  template:\n    metadata:\n      labels: {app: web}\n"
+    flow_secret = '--- {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "j"}, "data": {"k": "anNvbi1zZWNyZXQ="}}\n'
+    release = helm3_release(name="web", namespace="apps", version=1, status="deployed",
+                            manifest=secret + deployment + flow_secret)
+    path = tmp_path / "records.yaml"
+    _write_file(path, [release])
+    assert main(["releases", "fix", "web", "--storage", f"file:{path}", "--target", "1.19", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "+apiVersion: apps/v1" in out and "# a Secret (web/templates/secret.yaml): content not shown" in out
+    assert "c3VwZXItc2VjcmV0" not in out and "anNvbi1zZWNyZXQ=" not in out

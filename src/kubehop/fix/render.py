@@ -7,6 +7,9 @@ import json
 from collections.abc import Iterable, Sequence
 
 from kubehop.fix.convert import RevisionConversion, change_lines
+from kubehop.manifests import Chunk, iter_chunks, parse_chunk
+from kubehop.manifests.sniff import sniff
+from kubehop.model import Document, Location
 from kubehop.fix.execute import FixResult
 from kubehop.fix.plan import FixPlan, Outcome
 
@@ -17,6 +20,27 @@ def _where(name: str, namespace: str) -> str:
     return f"{namespace}/{name}" if namespace else name
 
 
+def _is_secret(chunk: Chunk) -> bool:
+    sniffed = sniff(chunk)
+    if sniffed is not None:
+        return sniffed[1] == "Secret"
+    return any(isinstance(d, Document) and d.kind == "Secret" for d in parse_chunk(chunk, Location("-")))
+
+
+def hide_secrets(manifest: str) -> str:
+    """The manifest with every Secret's content replaced by one line, so no diff context shows its data."""
+    out: list[str] = []
+    pos = 0
+    for chunk in iter_chunks(manifest):
+        out.append(manifest[pos:chunk.start])  # the document marker
+        secret = not chunk.is_empty and _is_secret(chunk)
+        where = f" ({chunk.template})" if chunk.template else ""
+        out.append(f"\n# a Secret{where}: content not shown\n" if secret else chunk.text)
+        pos = chunk.end
+    out.append(manifest[pos:])
+    return "".join(out)
+
+
 def _diff(release: str, conversion: RevisionConversion, new_revision: int | None) -> list[str]:
     lines: list[str] = []
     after = f"revision {new_revision}" if new_revision is not None else f"revision {conversion.revision} (in place)"
@@ -24,7 +48,7 @@ def _diff(release: str, conversion: RevisionConversion, new_revision: int | None
         if not part.changed:
             continue
         lines += difflib.unified_diff(
-            part.before.splitlines(keepends=True), part.after.splitlines(keepends=True),
+            hide_secrets(part.before).splitlines(keepends=True), hide_secrets(part.after).splitlines(keepends=True),
             fromfile=f"{release} revision {conversion.revision} {part.part}", tofile=f"{release} {after} {part.part}")
         if lines and not lines[-1].endswith("\n"):
             lines[-1] += "\n"
