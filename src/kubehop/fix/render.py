@@ -7,11 +7,11 @@ import json
 from collections.abc import Iterable, Sequence
 
 from kubehop.fix.convert import RevisionConversion, change_lines
+from kubehop.fix.execute import FixResult
+from kubehop.fix.plan import FixPlan, Outcome
 from kubehop.manifests import Chunk, iter_chunks, parse_chunk
 from kubehop.manifests.sniff import sniff
 from kubehop.model import Document, Location
-from kubehop.fix.execute import FixResult
-from kubehop.fix.plan import FixPlan, Outcome
 
 HELM = {2: "v2", 3: "v3", 0: "?"}
 
