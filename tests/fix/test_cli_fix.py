@@ -249,9 +249,9 @@ def test_a_failed_latest_revision_is_said_in_the_summary_and_in_json(
     assert main(["releases", "fix", NAME, "--storage", f"file:{path}", "--target", "1.19", "--dry-run",
                  "-o", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["dry_run"] is True and report["totals"]["fixed"] == 1
+    assert report["dryRun"] is True and report["totals"]["fixed"] == 1
     (entry,) = report["releases"]
-    assert (entry["name"], entry["result"], entry["source_revision"], entry["new_revision"]) == (
+    assert (entry["name"], entry["result"], entry["sourceRevision"], entry["newRevision"]) == (
         NAME, "would fix", 2, 4)
     assert entry["notes"] == ["latest revision 3 is failed; converted revision 2, the deployed one Helm "
                               "upgrades from"]

@@ -35,9 +35,9 @@ def test_list_table(capsys: pytest.CaptureFixture[str]) -> None:
 def test_list_every_revision_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["releases", "list", "--storage", HELM2, "--all-revisions", "-o", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)["releases"]
-    assert [(r["revision"], r["status"], r["helm_version"]) for r in rows] == [
+    assert [(r["revision"], r["status"], r["helmVersion"]) for r in rows] == [
         (1, "superseded", 2), (2, "superseded", 2), (3, "deployed", 2)]
-    assert rows[0]["storage_key"] == "kube-system/image-manager.v1"
+    assert rows[0]["storageKey"] == "kube-system/image-manager.v1"
 
 
 @pytest.mark.parametrize("storage", [HELM3, HELM2])
@@ -87,7 +87,7 @@ def test_list_from_kubernetes_secrets_and_tiller(kube_api: KubeApi, capsys: pyte
     assert main(["releases", "list", *config, "--storage", "tiller-configmap", "--tiller-namespace", tiller,
                  "-o", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)["releases"]
-    assert [(r["name"], r["namespace"], r["helm_version"], r["storage"]) for r in rows] == [
+    assert [(r["name"], r["namespace"], r["helmVersion"], r["storage"]) for r in rows] == [
         ("legacy", ns, 2, "tiller-configmap")]
     assert main(["releases", "scan", *config, "-n", ns, "--target", "1.16", "-o", "json"]) == 3
     assert {f["location"]["release"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"web"}

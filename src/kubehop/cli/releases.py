@@ -95,14 +95,21 @@ def _stream(args: argparse.Namespace, bad: list[str]) -> Iterator[Any]:
             close()
 
 
+def _camel(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def render_rows(rows: Sequence[Any], fmt: str) -> str:
-    records = [asdict(r) for r in rows]
+    # The same envelope conventions as the findings reports (docs/json-output.md).
+    records = [{_camel(k): v for k, v in asdict(r).items()} for r in rows]
+    envelope = {"kubehopResultVersion": "1", "command": "releases list", "releases": records}
     if fmt == "json":
-        return json.dumps({"kubehop_result_version": "1", "releases": records}, indent=2) + "\n"
+        return json.dumps(envelope, indent=2) + "\n"
     if fmt == "yaml":
         import yaml
 
-        return yaml.safe_dump({"kubehop_result_version": "1", "releases": records}, sort_keys=False)
+        return yaml.safe_dump(envelope, sort_keys=False)
     headers = ("NAME", "NAMESPACE", "REVISION", "STATUS", "CHART", "APP VERSION", "HELM", "STORAGE")
     table = [headers] + [(r.name, r.namespace, str(r.revision), r.status, r.chart, r.app_version,
                           f"v{r.helm_version}", r.storage) for r in rows]

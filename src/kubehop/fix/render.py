@@ -110,10 +110,10 @@ def render_summary(results: Iterable[FixResult], *, dry_run: bool) -> str:
 
 def render_json(results: Iterable[FixResult], *, dry_run: bool) -> str:
     """The same summary for machines: one object per release (unchanged ones included) and the totals."""
-    releases = [{"name": r.name, "namespace": r.namespace, "helm_version": r.helm_major,
-                 "result": label(r.outcome, dry_run), "detail": r.detail, "source_revision": r.source,
-                 "new_revision": r.new_revision, "written": list(r.written), "notes": list(r.notes)}
+    releases = [{"name": r.name, "namespace": r.namespace, "helmVersion": r.helm_major,
+                 "result": label(r.outcome, dry_run), "detail": r.detail, "sourceRevision": r.source,
+                 "newRevision": r.new_revision, "written": list(r.written), "notes": list(r.notes)}
                 for r in results]
     totals = {o.value: sum(1 for r in releases if r["result"] == label(o, dry_run)) for o in Outcome}
-    return json.dumps({"kubehop_result_version": "1", "dry_run": dry_run, "releases": releases,
-                       "totals": totals}, indent=2) + "\n"
+    return json.dumps({"kubehopResultVersion": "1", "command": "releases fix", "dryRun": dry_run,
+                       "releases": releases, "totals": totals}, indent=2) + "\n"
