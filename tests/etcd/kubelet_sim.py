@@ -33,16 +33,23 @@ def write_manifests(directory: Path, member: str) -> None:
 
 
 class KubeletSimulator:
-    """`stuck=True`: ignores removed manifests, so etcd never stops (its ports never free);
-    `stop_delay`: seconds between etcd.yaml going away and etcd being stopped (kubelet's file check period)."""
+    """`stuck=True`: ignores removed manifests, so etcd never stops (its ports never free); `hold_starts=True`:
+    starts nothing (both may be changed while it runs); `stop_delay`/`start_delay`: seconds between etcd.yaml
+    going away/coming back and kubelet acting on it (its file check period); `max_starts`: how often each
+    member's etcd may be started at all."""
 
     def __init__(self, cluster: EtcdCluster, dirs: dict[str, Path], stuck: bool = False,
-                 stop_delay: float = 0) -> None:
+                 stop_delay: float = 0, start_delay: float = 0, max_starts: int = 1000) -> None:
         self.cluster = cluster
         self.dirs = dirs
         self.stuck = stuck
+        self.hold_starts = False
         self.stop_delay = stop_delay
-        self._missing_since: dict[str, float] = {}
+        self.start_delay = start_delay
+        self.max_starts = max_starts
+        self._present: dict[str, bool] = {}
+        self._since: dict[str, float] = {}
+        self._starts: dict[str, int] = {}
         self.events: list[tuple[str, str]] = []  # (action, member), in the order they happened
         self._apiserver: dict[str, bool] = {}
         self._stop = threading.Event()
@@ -72,16 +79,19 @@ class KubeletSimulator:
         member = self._member(manifest) if manifest.is_file() else \
             next(m for m in self.cluster.members if m.name == owner)
         running = member.process is not None and member.process.poll() is None
-        if manifest.is_file() and not running:
+        present = manifest.is_file()
+        if self._present.get(owner) != present:
+            self._present[owner] = present
+            self._since[owner] = time.monotonic()
+        waited = time.monotonic() - self._since[owner]
+        if present and not running and not self.hold_starts and waited >= self.start_delay and \
+                self._starts.get(member.name, 0) < self.max_starts:
+            self._starts[member.name] = self._starts.get(member.name, 0) + 1
             self.cluster.start_member(member)
             self.events.append(("start etcd", member.name))
-        elif not manifest.is_file() and member.process is not None and not self.stuck:
-            since = self._missing_since.setdefault(owner, time.monotonic())
-            if time.monotonic() - since >= self.stop_delay:
-                self.cluster.stop_member(member, graceful=True)
-                self.events.append(("stop etcd", member.name))
-        if manifest.is_file():
-            self._missing_since.pop(owner, None)
+        elif not present and member.process is not None and not self.stuck and waited >= self.stop_delay:
+            self.cluster.stop_member(member, graceful=True)
+            self.events.append(("stop etcd", member.name))
         apiserver = (directory / "kube-apiserver.yaml").is_file()
         if self._apiserver.get(owner) != apiserver:
             self._apiserver[owner] = apiserver

@@ -134,10 +134,14 @@ def test_rerun_after_an_interruption_converges(interrupted: str, k8s_snapshots: 
                                                etcd_binaries: EtcdBinaries, tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     cluster, dirs = static_pod_cluster(tmp_path, etcd_binaries.etcd35, 3)
-    # a slow kubelet keeps the first run waiting for etcd to stop: it is killed there
-    with KubeletSimulator(cluster, dirs, stop_delay=1.5 if interrupted == "while etcd stops" else 0):
+    with KubeletSimulator(cluster, dirs) as kubelet:
         cluster.wait_healthy(30)
         cluster.put(LATE_KEY, b"late")
+        # kubelet holds back, so the first run waits (for etcd to stop, or to be healthy): it is killed there
+        if interrupted == "while etcd stops":
+            kubelet.stuck = True
+        else:
+            kubelet.hold_starts = True
         args = restore_args(k8s_snapshots.new, cluster, tmp_path, etcd_binaries)
         with open(tmp_path / "first-run.log", "wb") as log:
             first = subprocess.Popen([sys.executable, "-m", "kubehop", *args], stdout=log, stderr=log)
@@ -149,6 +153,7 @@ def test_rerun_after_an_interruption_converges(interrupted: str, k8s_snapshots: 
         finally:
             first.kill()
             first.wait()
+        kubelet.stuck = kubelet.hold_starts = False
         parked = list(tmp_path.glob("r*/manifests.kubehop-old-*/kube-apiserver.yaml"))
         assert len(parked) == 3, (tmp_path / "first-run.log").read_text()  # the interrupted state
         code = main(args)
@@ -188,6 +193,26 @@ def test_interrupt_while_waiting_puts_the_manifests_back(k8s_snapshots: Snapshot
         "kubelet starts them again on the old data"
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["data", "manifests"]
     assert sorted(p.name for p in (tmp_path / "a" / "manifests").iterdir()) == ["etcd.yaml", "kube-apiserver.yaml"]
+
+
+def test_unhealthy_after_restore_keeps_kube_apiserver_parked(k8s_snapshots: Snapshots,
+                                                             etcd_binaries: EtcdBinaries, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    cluster, dirs = static_pod_cluster(tmp_path, etcd_binaries.etcd35, 1)
+    with KubeletSimulator(cluster, dirs, max_starts=1):  # the restored etcd never comes up
+        cluster.wait_healthy(30)
+        args = restore_args(k8s_snapshots.new, cluster, tmp_path, etcd_binaries)
+        args[args.index("--wait") + 1] = "1"
+        args[-1:-1] = ["--timeout", "1"]  # etcdctl gives up on the dead member after 1s
+        code = main(args)
+        err = capsys.readouterr().err
+        assert code == ExitCode.ERROR
+        (parked,) = tmp_path.glob("r1/manifests.kubehop-old-*")
+        assert f"restored members not healthy after 1s: {cluster.members[0].client_url}; kube-apiserver.yaml " \
+               f"stays in {parked} (etcd is not healthy)" in err
+        assert [p.name for p in dirs["r1"].iterdir()] == ["etcd.yaml"]
+        assert [p.name for p in parked.iterdir()] == ["kube-apiserver.yaml"]
+        assert len(list(tmp_path.glob("r1/data.kubehop-old-*"))) == 1  # restored; the old data kept aside
 
 
 def spec_with_manifests(root: Path) -> ClusterSpec:
