@@ -114,3 +114,28 @@ def test_same_findings_as_scan_text_property(docs: list[str], separator: str, ta
     options = ScanOptions(target=KubeVersion.parse(target), lifecycle=Lifecycle.default())
     assert list(ManifestScanner(Scanner(options)).scan(text, base)) == list(
         Scanner(options).scan_text(text, base, chart_lines=True))
+
+
+# The scanner's regexes start at the capital V of `apiVersion`; they must match exactly where the plain
+# `apiVersion...` spelling does, and the `# Source:` check must agree with the header regex.
+PLAIN_API_VERSIONS = r"""apiVersion["']?[ \t]*:[ \t]*["']?([\w./-]+)"""
+FRAGMENTS = ["apiVersion", "api", "Version", "V", "a", ":", " ", "\t", '"', "'", "\n", "\r", "-", "---", "...",
+             "v1", "apps/v1", "extensions/v1beta1", "é", "# Source: ", "x.yaml", "#", "kind: Ingress"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.sampled_from(FRAGMENTS), max_size=30))
+def test_api_version_patterns_match_the_plain_spelling(parts: list[str]) -> None:
+    import re
+
+    from kubehop.helm import manifest_scan
+
+    text = "".join(parts)
+    plain = re.compile(PLAIN_API_VERSIONS)
+    assert manifest_scan._API_VERSIONS.findall(text) == plain.findall(text)
+    for value in set(plain.findall(text)):
+        occurrence = re.compile(PLAIN_API_VERSIONS.replace(r"([\w./-]+)", re.escape(value)) + r"(?![\w./-])")
+        fast = manifest_scan._occurrence_pattern(value)
+        assert [m.start() - manifest_scan._KEY_OFFSET for m in fast.finditer(text)] == [
+            m.start() for m in occurrence.finditer(text)]
+    assert manifest_scan._has_source(text) == (manifest_scan._SOURCE.search(text) is not None)

@@ -68,3 +68,35 @@ def test_gzip_bomb_is_refused_without_inflating_it() -> None:
 def test_multi_member_gzip_is_read_whole() -> None:
     data = gzip.compress(b'{"name":"a",') + gzip.compress(b'"version":1}')
     assert gunzip_bounded(data, key="k") == b'{"name":"a","version":1}'
+
+
+@pytest.mark.parametrize("limit", [10_000_000, 1000, 999])
+def test_the_limit_holds_whether_a_member_is_inflated_at_once_or_capped(limit: int) -> None:
+    # 1,000 bytes gzip to a few dozen: within a 10 MB limit the member is inflated in one call (it cannot
+    # outgrow the room), with a 1,000-byte limit it goes through the capped path; both stop at the limit.
+    data = gzip.compress(b"a" * 1000)
+    if limit >= 1000:
+        assert gunzip_bounded(data, key="k", limit=limit) == b"a" * 1000
+    else:
+        with pytest.raises(HelmRecordError, match=f"inflates to more than {limit} bytes"):
+            gunzip_bounded(data, key="k", limit=limit)
+
+
+def test_the_limit_counts_every_member() -> None:
+    data = gzip.compress(b"a" * 600) + gzip.compress(b"b" * 600)
+    assert gunzip_bounded(data, key="k", limit=1200) == b"a" * 600 + b"b" * 600
+    with pytest.raises(HelmRecordError, match="inflates to more than 1199 bytes"):
+        gunzip_bounded(data, key="k", limit=1199)
+
+
+@pytest.mark.parametrize("limit", [10_000_000, 100])
+def test_garbage_after_a_member_is_not_gzip(limit: int) -> None:
+    with pytest.raises(HelmRecordError, match="is not valid gzip"):
+        gunzip_bounded(gzip.compress(b"{}") + b"trailing", key="k", limit=limit)
+
+
+@pytest.mark.parametrize("limit", [10_000_000, 200_000])  # inflated at once, then capped
+def test_truncated_member_is_reported_on_both_paths(limit: int) -> None:
+    data = gzip.compress(b"x" * 50_000 + bytes(range(256)) * 200)[:-20]
+    with pytest.raises(HelmRecordError, match="truncated"):
+        gunzip_bounded(data, key="k", limit=limit)

@@ -25,9 +25,14 @@ from kubehop.model import Finding, Location
 from kubehop.scan import Scanner
 
 # Liberal on purpose (quoted, JSON, nested List items): a value seen here is only ever a reason to look closer.
-_API_VERSIONS = re.compile(r"""apiVersion["']?[ \t]*:[ \t]*["']?([\w./-]+)""")
+# The patterns start at the rare capital V of `apiVersion` (a lookbehind checks the `api` before it): the regex
+# engine then skips from V to V instead of stopping at every `a`. They match exactly where `apiVersion...` does.
+_KEY = r"""V(?<=apiV)ersion["']?[ \t]*:[ \t]*["']?"""
+_KEY_OFFSET = len("api")  # a match starts this far into the word `apiVersion`
+_API_VERSIONS = re.compile(_KEY + r"([\w./-]+)")
 _MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
 _SOURCE = re.compile(r"^# Source: (.+?)[ \t]*\r?$", re.MULTILINE)
+_SOURCE_PREFIX = "# Source: "
 _CACHE_LIMIT = 4096
 # A kind no lifecycle row names: a rule wanting it wants the apiVersion whatever the kind is.
 PROBE_KIND = "KubehopProbeUnlistedKind"
@@ -47,33 +52,43 @@ def _pieces(text: str) -> Iterator[tuple[int, int]]:
     yield pos, len(text)
 
 
-def _candidate_pieces(text: str, wanted: dict[str, int]) -> Iterator[tuple[int, int]]:
+def _candidate_pieces(text: str, wanted: dict[str, int]) -> list[tuple[int, int]]:
     """The documents holding an apiVersion key with a wanted value (`wanted` maps value -> occurrences)."""
-    starts: set[int] = set()
+    pieces: dict[int, int] = {}  # start -> end
     for api_version, occurrences in wanted.items():
-        pattern = _occurrence_pattern(api_version)
+        search = _occurrence_pattern(api_version).search
         pos = 0
         for _ in range(occurrences):
-            match = pattern.search(text, pos)
+            match = search(text, pos)
             if match is None:
                 break
-            start, end = _document_start(text, match.start()), _document_end(text, match.start())
-            if "\n..." in text[start:end] or text.startswith("...", start):
+            at = match.start() - _KEY_OFFSET
+            start, end = _document_start(text, at), _document_end(text, at)
+            if text.startswith("...", start) or text.find("\n...", start, end) >= 0:
                 # A `...` end marker inside: split the whole stream the slow, exact way.
-                yield from (p for p in _pieces(text) if any(av in text[p[0]:p[1]] for av in wanted))
-                return
-            starts.add(start)
+                return [p for p in _pieces(text) if any(av in text[p[0]:p[1]] for av in wanted)]
+            pieces[start] = end
             pos = end
-    for start in sorted(starts):
-        yield start, _document_end(text, start)
+    return sorted(pieces.items())
 
 
 def _occurrence_pattern(api_version: str) -> re.Pattern[str]:
     pattern = _OCCURRENCE_PATTERNS.get(api_version)
     if pattern is None:
-        pattern = re.compile(r"""apiVersion["']?[ \t]*:[ \t]*["']?""" + re.escape(api_version) + r"(?![\w./-])")
+        pattern = re.compile(_KEY + re.escape(api_version) + r"(?![\w./-])")
         _OCCURRENCE_PATTERNS[api_version] = pattern
     return pattern
+
+
+def _has_source(piece: str) -> bool:
+    """Whether `_SOURCE` matches in `piece`: a `# Source: ` line with something after it (str.find is cheaper)."""
+    at = piece.find(_SOURCE_PREFIX)
+    while at >= 0:
+        after = at + len(_SOURCE_PREFIX)
+        if (at == 0 or piece[at - 1] == "\n") and piece[after : after + 1] not in ("", "\n"):
+            return True
+        at = piece.find(_SOURCE_PREFIX, at + 1)
+    return False
 
 
 def _is_marker(text: str, at: int) -> bool:
@@ -98,12 +113,16 @@ def _document_end(text: str, pos: int) -> int:
 
 
 def _relabel(finding: Finding, base: Location) -> Finding:
+    """The finding at `base` (its release, revision, status...), keeping its own line and template."""
     old = finding.location
-    loc = Location(path=base.path, line=old.line, template=old.template, release=base.release,
-                   namespace=base.namespace, revision=base.revision, status=base.status, storage_key=base.storage_key)
-    if not hasattr(finding, "__dict__"):  # a slotted Finding: take the general path
+    if not hasattr(finding, "__dict__") or not hasattr(base, "__dict__"):  # slotted: take the general path
+        loc = dataclasses.replace(base, line=old.line, template=old.template)
         return dataclasses.replace(finding, location=loc)
-    # What dataclasses.replace builds (a shallow copy with one field changed), without its per-field cost.
+    # What dataclasses.replace builds (a shallow copy with fields changed), without its per-field cost.
+    loc = object.__new__(Location)
+    loc.__dict__.update(base.__dict__)
+    loc.__dict__["line"] = old.line
+    loc.__dict__["template"] = old.template
     new = object.__new__(Finding)
     new.__dict__.update(finding.__dict__)
     new.__dict__["location"] = loc
@@ -141,10 +160,11 @@ class ManifestScanner:
         """How often each apiVersion some rule may want occurs here, and how many apiVersion keys there are."""
         found = _API_VERSIONS.findall(text)
         wanted: dict[str, int] = {}
-        for api_version in set(found):
-            any_kind, kinds = self._kinds_wanted_with(api_version)
+        interest = self._interest
+        for api_version in dict.fromkeys(found):
+            any_kind, kinds = interest.get(api_version) or self._kinds_wanted_with(api_version)
             # A kind named in the text as a substring is enough: candidates are sniffed exactly later.
-            if any_kind or self._mentions_any(text, kinds):
+            if any_kind or (kinds and self._mentions_any(text, kinds)):
                 wanted[api_version] = found.count(api_version)
         return wanted, len(found)
 
@@ -153,21 +173,26 @@ class ManifestScanner:
         stats.sources += 1
         counted_before = stats.documents
         wanted, documents = self._wanted_api_versions(text)
+        if wanted:
+            yield from self._scan_candidates(text, wanted, base)
+        # Every document counts once, whether parsed, sniffed, skipped unseen or answered from the cache.
+        stats.documents = counted_before + max(documents, stats.documents - counted_before)
+
+    def _scan_candidates(self, text: str, wanted: dict[str, int], base: Location) -> Iterator[Finding]:
+        seen = self._seen
         for start, end in _candidate_pieces(text, wanted):
             piece = text[start:end]
             # Lines count from the `# Source:` header when there is one, else from the stream's start.
-            where = None if _SOURCE.search(piece) else text.count("\n", 0, start)
+            where = None if _has_source(piece) else text.count("\n", 0, start)
             key = (piece, base.template, where)
-            cached = self._seen.get(key)
+            cached = seen.get(key)
             if cached is None:
                 cached = tuple(self._scan_piece(text, piece, start, end, base))
-                if len(self._seen) >= _CACHE_LIMIT:
-                    self._seen.clear()
-                self._seen[key] = cached
+                if len(seen) >= _CACHE_LIMIT:
+                    seen.clear()
+                seen[key] = cached
             for finding in cached:
                 yield _relabel(finding, base)
-        # Every document counts once, whether parsed, sniffed, skipped unseen or answered from the cache.
-        stats.documents = counted_before + max(documents, stats.documents - counted_before)
 
     def _scan_piece(self, text: str, piece: str, start: int, end: int, base: Location) -> Iterator[Finding]:
         source = _SOURCE.search(piece)

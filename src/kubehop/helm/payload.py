@@ -12,6 +12,8 @@ from kubehop.errors import HelmRecordError
 GZIP_MAGIC = b"\x1f\x8b\x08"
 # A Helm record is at most a few MiB once inflated; this bound stops a gzip bomb long before memory runs out.
 DEFAULT_MAX_INFLATED = 256 * 1024 * 1024
+# Deflate cannot expand data more than 1032-fold (a 258-byte match coded in 2 bits; zlib's technical notes).
+MAX_DEFLATE_RATIO = 1032
 
 
 def b64decode_strict(text: str | bytes, *, key: str, what: str = "payload") -> bytes:
@@ -24,20 +26,36 @@ def b64decode_strict(text: str | bytes, *, key: str, what: str = "payload") -> b
 
 def gunzip_bounded(data: bytes, *, key: str, limit: int = DEFAULT_MAX_INFLATED) -> bytes:
     """Inflate every gzip member of `data`, refusing to produce more than `limit` bytes."""
-    out = bytearray()
+    members: list[bytes] = []
+    size = 0
     rest = data
     while rest:
-        inflater = zlib.decompressobj(wbits=31)
-        try:
-            out += inflater.decompress(rest, limit - len(out) + 1)
-        except zlib.error as exc:
-            raise HelmRecordError(f"payload is not valid gzip ({exc})", key=key) from exc
-        if len(out) > limit or inflater.unconsumed_tail:
-            raise HelmRecordError(f"payload inflates to more than {limit} bytes (refused)", key=key)
-        if not inflater.eof:
-            raise HelmRecordError("payload is truncated (gzip stream ends early)", key=key)
-        rest = inflater.unused_data
-    return bytes(out)
+        member, rest = _inflate_member(rest, limit - size, key=key, limit=limit)
+        size += len(member)
+        members.append(member)
+    # One member is the rule (Helm writes one): hand its bytes on without copying them.
+    return members[0] if len(members) == 1 else b"".join(members)
+
+
+def _inflate_member(data: bytes, room: int, *, key: str, limit: int) -> tuple[bytes, bytes]:
+    """The first gzip member of `data` inflated (at most `room` bytes), and the bytes after it."""
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        if len(data) * MAX_DEFLATE_RATIO <= room:
+            # It cannot outgrow `room`: inflate it in one zlib call. flush() finishes the stream at once,
+            # sparing zlib the window copies that a length-capped decompress makes block by block.
+            head = inflater.decompress(data, 1)
+            member, cut_short = head + inflater.flush(), False
+        else:
+            member = inflater.decompress(data, room + 1)
+            cut_short = bool(inflater.unconsumed_tail)
+    except zlib.error as exc:
+        raise HelmRecordError(f"payload is not valid gzip ({exc})", key=key) from exc
+    if len(member) > room or cut_short:
+        raise HelmRecordError(f"payload inflates to more than {limit} bytes (refused)", key=key)
+    if not inflater.eof:
+        raise HelmRecordError("payload is truncated (gzip stream ends early)", key=key)
+    return member, inflater.unused_data
 
 
 def unwrap(payload: str, *, key: str, limit: int = DEFAULT_MAX_INFLATED) -> bytes:
