@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from kubehop.cli import main
+from kubehop.errors import EtcdError
 from kubehop.etcd.bbolt import BoltFile
 from kubehop.etcd.mvcc import hash_kv, latest_state
 from kubehop.etcd.plan import ClusterSpec, MemberSpec
@@ -221,3 +222,27 @@ def spec_with_manifests(root: Path) -> ClusterSpec:
     write_manifests(root / "a" / "manifests", "a")
     return ClusterSpec((MemberSpec("a", f"http://127.0.0.1:{port}", str(root / "a" / "data")),),
                        manifests_dir=str(root / "{name}" / "manifests"))
+
+
+def test_failed_rerun_leaves_an_earlier_runs_parked_manifests_parked(k8s_snapshots: Snapshots,
+                                                                      etcd_binaries: EtcdBinaries,
+                                                                      tmp_path: Path) -> None:
+    spec = spec_with_manifests(tmp_path)
+    manifests = tmp_path / "a" / "manifests"
+    parked = tmp_path / "a" / "manifests.kubehop-old-20260101T000000Z"
+    parked.mkdir()
+    for name in ("kube-apiserver.yaml", "etcd.yaml"):
+        (manifests / name).rename(parked / name)
+    port = int(spec.members[0].peer_url.rsplit(":", 1)[1])
+    lines: list[str] = []
+    with socket.socket() as listener:  # etcd has not stopped yet
+        listener.bind(("127.0.0.1", port))
+        listener.listen()
+        with pytest.raises(EtcdError, match="member a: something still listens"):
+            restore_on_host(spec, k8s_snapshots.old, etcd_binaries.etcdutl35, spec.members, "S", live=None,
+                            say=lines.append, stop_timeout=0.2)
+    assert lines[1] == f"  a: kube-apiserver.yaml, etcd.yaml already in {parked} (an interrupted run); " \
+        "waiting for etcd to stop"
+    assert lines[-1] == f"  not restored: a: manifests stay in {parked}, where an earlier run put them"
+    assert sorted(p.name for p in parked.iterdir()) == ["etcd.yaml", "kube-apiserver.yaml"]
+    assert list(manifests.iterdir()) == [] and [p.name for p in (tmp_path / "a" / "data").iterdir()] == []

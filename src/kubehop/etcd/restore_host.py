@@ -75,6 +75,7 @@ def restore_on_host(spec: ClusterSpec, snapshot: Path, tool: EtcdTool, members: 
     refuse_running([m for m in members if m.name not in in_pods])
     say(f"{snapshot}: keyspace hash {expected.hash} at revision {expected.revision}")
     mover = ManifestMover()
+    earlier: list[StaticPods] = []  # manifests an interrupted run parked: they stay parked if this run fails
     try:
         for pods in all_pods:
             moved = park(pods, mover)
@@ -83,6 +84,7 @@ def restore_on_host(spec: ClusterSpec, snapshot: Path, tool: EtcdTool, members: 
                 say(f"  {_names(pods)}: moved {', '.join(moved)} to {pods.parked_dir}; waiting for kubelet "
                     "to stop them")
             if found:
+                earlier.append(pods)
                 say(f"  {_names(pods)}: {', '.join(found)} already in {pods.parked_dir} (an interrupted run); "
                     "waiting for etcd to stop")
         for pods in all_pods:
@@ -95,6 +97,8 @@ def restore_on_host(spec: ClusterSpec, snapshot: Path, tool: EtcdTool, members: 
         for directory, names in put_back.items():
             say(f"  not restored: put {', '.join(names)} back into {directory}; kubelet starts "
                 "them again on the old data")
+        for pods in earlier:
+            say(f"  not restored: {_names(pods)}: manifests stay in {pods.parked_dir}, where an earlier run put them")
         raise
     for m in done:
         aside = f"; previous data moved to {', '.join(m.moved_aside)}" if m.moved_aside else ""
