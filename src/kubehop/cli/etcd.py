@@ -80,7 +80,8 @@ def add_parser(subparsers: Any) -> None:
     p = sub.add_parser("restore-plan", help="per-member restore commands and surrounding steps")
     p.add_argument("snapshot", metavar="SNAPSHOT")
     _cluster_options(p)
-    p.add_argument("--manifests-dir", default=None, help="static pod manifests (default /etc/kubernetes/manifests)")
+    p.add_argument("--manifests-dir", default=None, help="static pod manifests; may contain {name} "
+                   "(default /etc/kubernetes/manifests)")
     p.add_argument("-o", "--output", choices=["markdown", "shell"], default="markdown")
     p.add_argument("--output-file", metavar="FILE")
     p.set_defaults(func=run_restore_plan)
