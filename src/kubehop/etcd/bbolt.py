@@ -168,8 +168,10 @@ class BoltFile:
 
     # -- pages ----------------------------------------------------------------------------------
 
-    def leaf_pages(self, root: int, inline_offset: int = -1, seen: set[int] | None = None) -> Iterator[LeafPage]:
-        """Leaf pages of one B+tree in key order; `inline_offset` is used when `root` is 0."""
+    def leaf_pages(self, root: int, inline_offset: int = -1, seen: set[int] | None = None,
+                   descending: bool = False) -> Iterator[LeafPage]:
+        """Leaf pages of one B+tree in key order (last key first if `descending`); `inline_offset` is used
+        when `root` is 0."""
         if root == 0:
             if inline_offset < 0:
                 return
@@ -183,6 +185,9 @@ class BoltFile:
         page_size = self.page_size
         high_water = self.meta.pgid
         header = _HEADER.unpack_from
+        elements_of = _elements
+        new_tuple = tuple.__new__
+        size = self.size
         while stack:
             pgid = stack.pop()
             if seen is not None:
@@ -199,15 +204,26 @@ class BoltFile:
                 raise SnapshotError(f"{self.path}: page {pgid} overflows past the end of the database")
             end = offset + (overflow + 1) * page_size
             if flags & LEAF_PAGE:
-                yield self._leaf(offset, count, end)
+                if count == 0:
+                    yield new_tuple(LeafPage, (offset, 0, ()))
+                    continue
+                # _leaf inlined: this runs once per page of the largest bucket
+                end = min(end, size)
+                if offset + PAGE_HEADER + count * ELEMENT_SIZE > end:
+                    raise SnapshotError(f"{self.path}: leaf page at byte {offset} has more elements than fit")
+                elements = elements_of(count).unpack_from(mm, offset + PAGE_HEADER)
+                if offset + ELEMENT_SIZE * count + elements[-3] + elements[-2] + elements[-1] > end:
+                    raise SnapshotError(f"{self.path}: leaf page at byte {offset} points past its end")
+                yield new_tuple(LeafPage, (offset, count, elements))
                 continue
             if not flags & BRANCH_PAGE:
                 raise SnapshotError(f"{self.path}: page {pgid} has unexpected type flags {flags:#x}")
             if offset + PAGE_HEADER + count * ELEMENT_SIZE > end:
                 raise SnapshotError(f"{self.path}: branch page {pgid} has more elements than fit")
             fields = _elements(count).unpack_from(mm, offset + PAGE_HEADER)
-            # branch element: pos u32, ksize u32, pgid u64 (as two u32 halves); visit children in order
-            stack.extend([fields[i] | (fields[i + 1] << 32) for i in range(4 * count - 2, 0, -4)])
+            # branch element: pos u32, ksize u32, pgid u64 (as two u32 halves); the stack pops the last pushed
+            children = range(2, 4 * count, 4) if descending else range(4 * count - 2, 0, -4)
+            stack.extend([fields[i] | (fields[i + 1] << 32) for i in children])
 
     def _leaf(self, offset: int, count: int, end: int) -> LeafPage:
         if count == 0:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from kubehop.errors import SnapshotError
 from kubehop.etcd import pb
@@ -23,7 +24,7 @@ from kubehop.etcd.k8s import (
     decode_value,
     parse_registry_key,
 )
-from kubehop.etcd.mvcc import latest_state
+from kubehop.etcd.mvcc import live_records, record_revision
 from kubehop.model import KubeVersion
 
 _JSON_API_VERSION = re.compile(rb'"apiVersion"\s*:\s*"([^"]*)"')
@@ -135,61 +136,64 @@ def _stored_type(raw: bytes | tuple[str, str, str]) -> tuple[str, str, str]:
 def inspect_snapshot(
     bolt: BoltFile, target: KubeVersion | None = None, list_all: bool = False, prefix: str = DEFAULT_PREFIX
 ) -> InspectReport:
-    live = latest_state(bolt)
     mm = bolt.mm
-    # First pass, per key: only slicing and dict updates, keyed by raw bytes (parent path, typeMeta);
+    # First pass, per key: only slicing and dict updates, keyed by raw bytes (typeMeta, then parent path);
     # names, versions and statuses are resolved once per distinct raw key afterwards.
-    raw_groups: dict[tuple[bytes, bytes | tuple[str, str, str]], list[int]] = {}
+    raw_groups: dict[bytes | tuple[str, str, str], dict[bytes, list[int]]] = {}  # [count, size, keep]
     raw_status: dict[bytes | tuple[str, str, str], str] = {}
-    kept: list[tuple[bytes, int, bytes | tuple[str, str, str]]] = []
-    for key, packed in live.items():
-        offset, length = (packed >> 32) & 0xFFFFFFFFFFFFFFFF, packed & 0xFFFFFFFF
-        head = mm[offset : offset + 64]
+    kept: list[tuple[bytes, int, int, bytes | tuple[str, str, str]]] = []
+    records = live_records(bolt)
+    newest = next(records, None)  # the newest live record carries the snapshot's revision
+    for key, head, offset, length, record in chain((newest,) if newest else (), records):
         raw: bytes | tuple[str, str, str]
-        if head[:5] == b"k8s\x00\n" and head[5] < 0x3A and length > 6 + head[5]:
-            raw = head[6 : 6 + head[5]]
+        if head.startswith(b"k8s\x00\n") and (meta_length := head[5]) < 0x3A and length > 6 + meta_length:
+            raw = head[6 : 6 + meta_length]
         else:
             raw = peek_type(mm[offset : offset + length])
-        group = raw_groups.get((key[: key.rfind(b"/")], raw))
+        by_parent = raw_groups.get(raw)
+        if by_parent is None:
+            by_parent = raw_groups[raw] = {}
+            _encoding, api_version, kind = _stored_type(raw)
+            raw_status[raw] = _status(api_version, kind, target)
+        parent = key[: key.rfind(b"/")]
+        group = by_parent.get(parent)
         if group is None:
-            group = raw_groups[(key[: key.rfind(b"/")], raw)] = [0, 0]
+            group = by_parent[parent] = [0, 0, bool(raw_status[raw] or list_all)]
         group[0] += 1
         group[1] += length
-        status = raw_status.get(raw)
-        if status is None:
-            _encoding, api_version, kind = _stored_type(raw)
-            status = raw_status[raw] = _status(api_version, kind, target)
-        if status or list_all:
-            kept.append((key, packed, raw))
+        if group[2]:
+            kept.append((key, length, record_revision(bolt, record), raw))
     parents: dict[bytes, tuple[str, str] | None] = {}
     groups: dict[tuple[str, str, str, str, str], list[int]] = {}
     other = 0
-    for (parent, raw), (count, size) in raw_groups.items():
-        where = _parent(parent + b"/_", prefix, parents)
-        if where is None:
-            other += count
-            continue
-        encoding, api_version, kind = _stored_type(raw)
-        kind = kind or KNOWN_KINDS.get(where[0], "")
-        merged = groups.setdefault((*where, api_version, kind, encoding), [0, 0])
-        merged[0] += count
-        merged[1] += size
+    for raw, by_parent in raw_groups.items():
+        encoding, api_version, stored_kind = _stored_type(raw)
+        for parent, (count, size, _keep) in by_parent.items():
+            where = _parent(parent + b"/_", prefix, parents)
+            if where is None:
+                other += count
+                continue
+            kind = stored_kind or KNOWN_KINDS.get(where[0], "")
+            merged = groups.setdefault((*where, api_version, kind, encoding), [0, 0])
+            merged[0] += count
+            merged[1] += size
     objects: list[StoredObject] = []
-    for key, packed, raw in kept:
+    for key, size, revision, raw in kept:
         where = _parent(key, prefix, parents)
         if where is None:
             continue
         encoding, api_version, kind = _stored_type(raw)
         text = key.decode("utf-8", "replace")
         objects.append(StoredObject(text, *where, text.rsplit("/", 1)[-1], api_version,
-                                    kind or KNOWN_KINDS.get(where[0], ""), encoding, packed & 0xFFFFFFFF,
-                                    packed >> 96, raw_status[raw]))
+                                    kind or KNOWN_KINDS.get(where[0], ""), encoding, size, revision,
+                                    raw_status[raw]))
     status_of = {_stored_type(raw)[1:]: status for raw, status in raw_status.items()}
     rows = tuple(
         ResourceGroup(r, ns, av, kind, enc, c, s, status_of.get((av, kind), ""))
         for (r, ns, av, kind, enc), (c, s) in sorted(groups.items())
     )
     objects.sort(key=lambda o: (o.resource, o.namespace, o.name))
-    revision = max((packed >> 96 for packed in live.values()), default=0)
-    return InspectReport(str(bolt.path), revision, len(live), other, rows, tuple(objects),
+    revision = record_revision(bolt, newest[4]) if newest else 0
+    live_keys = sum(group[0] for by_parent in raw_groups.values() for group in by_parent.values())
+    return InspectReport(str(bolt.path), revision, live_keys, other, rows, tuple(objects),
                          str(target) if target else "")

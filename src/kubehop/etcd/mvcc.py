@@ -20,6 +20,7 @@ from kubehop.etcd import pb
 from kubehop.etcd.bbolt import BoltFile
 
 KEY_BUCKET = b"key"
+VALUE_HEAD = 64  # bytes of each value that `live_records` hands out with it
 META_BUCKET = b"meta"
 _REVISION = struct.Struct(">Q")
 
@@ -115,61 +116,117 @@ def latest_state(bolt: BoltFile) -> dict[bytes, int]:
     Keys whose newest record is a tombstone are dropped. One int per key keeps memory proportional to
     the number of keys, never to the size of the values.
     """
-    with bolt.guard():
-        return _latest_state(bolt)
-
-
-def _latest_state(bolt: BoltFile) -> dict[bytes, int]:
-    live: dict[bytes, int] = {}
     mm = bolt.mm
-    match = _REVISIONS_THEN_VALUE.match
-    for page in bolt.leaf_pages(*(bolt.bucket(KEY_BUCKET) or (0, -1))):
-        els = page.elements
-        base = page.offset + 16
-        for i in range(page.entries):
-            j = 4 * i
-            start = base + 16 * i + els[j + 1]
-            ksize = els[j + 2]
-            voff = start + ksize
-            vlen = els[j + 3]
-            if vlen == 0:
-                continue  # `restore --bump-revision` marker entry (reference §1.5)
-            head = mm[voff : voff + 128]
-            # fast path, inlined: key < 128 bytes, then the revision varints and the value header
-            klen = head[1] if head[0] == 0x0A else 0x80
-            found = match(head, 2 + klen) if klen < 0x80 and 2 + klen < vlen else None
-            size = -1
-            if found is not None:
-                varint = found.group(1)
-                if len(varint) == 1:
-                    size = varint[0]
-                elif len(varint) == 2:
-                    size = (varint[0] & 0x7F) | varint[1] << 7
-                if found.end() + size > vlen:
-                    size = -1
-            if size >= 0 and found is not None:
-                key = head[2 : 2 + klen]
-                vstart, vsize = voff + found.end(), size
-            else:
-                try:
-                    kstart, kend, vstart, vend = locate_key_value(mm, voff, voff + vlen)
-                except (SnapshotError, IndexError) as exc:
-                    raise SnapshotError(f"{bolt.path}: record {mm[start : start + ksize].hex()} in bucket 'key': "
-                                        f"{exc}") from exc
-                key, vsize = mm[kstart:kend], vend - vstart
-            if ksize == 18:
-                live.pop(key, None)
-            else:
-                live[key] = int.from_bytes(mm[start : start + 8], "big") << 96 | vstart << 32 | vsize
+    live: dict[bytes, int] = {}
+    for key, _head, offset, size, record in live_records(bolt):
+        live.setdefault(key, int.from_bytes(mm[record : record + 8], "big") << 96 | offset << 32 | size)
     return live
 
 
-# After the key: create_revision, mod_revision, [version,] then the value's tag and length varint.
-_REVISIONS_THEN_VALUE = re.compile(
-    rb"\x10[\x80-\xff]{0,9}[\x00-\x7f]\x18[\x80-\xff]{0,9}[\x00-\x7f]"
-    rb"(?:\x20[\x80-\xff]{0,9}[\x00-\x7f])?\x2a([\x80-\xff]{0,4}[\x00-\x7f])",
-    re.DOTALL,
-)
+def live_records(bolt: BoltFile) -> Iterator[tuple[bytes, bytes, int, int, int]]:
+    """(user key, value head, value offset, value length, record offset) of the newest live record of every
+    key, newest key first; keys whose newest record is a tombstone are skipped. The head is at most
+    VALUE_HEAD bytes from the value's start (past a shorter value it can hold the record's next field);
+    `record_revision` reads the record's revision.
+
+    Walking the revisions newest first, a key's first record is its newest. Memory stays small: only keys
+    that can have older records still ahead are remembered. A live record created at its own revision
+    (version 1) is the first of its generation, and any older generation that survived compaction ends
+    with a tombstone, which is met first; a record at or below the finished compaction revision is the
+    only record of its key there (etcd keeps one revision per key at or below it). These are etcd's own
+    invariants; only a damaged file that breaks them can make a key repeat.
+    """
+    with bolt.guard():
+        yield from _live_records(bolt)
+
+
+def _live_records(bolt: BoltFile) -> Iterator[tuple[bytes, bytes, int, int, int]]:
+    mm = bolt.mm
+    compacted = compact_revision(bolt)
+    compacted_key = compacted.to_bytes(8, "big") if compacted >= 0 else b""
+    below = False  # every record from here on is at or below the compaction revision
+    remembered: set[bytes] = set()
+    patterns, sizes = _RECORD_PATTERNS, _VARINTS
+    for page in bolt.leaf_pages(*(bolt.bucket(KEY_BUCKET) or (0, -1)), descending=True):
+        els = page.elements
+        base = page.offset + 16
+        last = 4 * page.entries - 4
+        if compacted_key and not below and last >= 0:
+            newest = base + 4 * last + els[last + 1]
+            below = mm[newest : newest + 8] <= compacted_key
+        for j in range(last, -4, -4):
+            start = base + 4 * j + els[j + 1]
+            ksize = els[j + 2]
+            voff = start + ksize
+            end = voff + els[j + 3]
+            # fast path: a 17-byte (live) revision key, a key shorter than 128 bytes, a value under 16 kB
+            found = patterns[mm[voff + 1]].match(mm, voff, end) if ksize == 17 else None
+            if found is not None:
+                key, version, varint, head = found.groups()
+                vstart = found.end()
+                size = sizes[varint]
+            if found is None or vstart + size > end:
+                record = _slow_record(bolt, start, voff, end)
+                if record is None:
+                    continue  # `restore --bump-revision` marker entry (reference §1.5)
+                key, vstart, size = record
+                head, version = mm[vstart : vstart + min(size, VALUE_HEAD)], None
+                if ksize == 18:  # tombstone: the key is deleted, its older records are history
+                    remembered.add(key)
+                    continue
+            if key in remembered:
+                continue
+            if not below and version != b"\x01":
+                remembered.add(key)
+            yield key, head, vstart, size, start
+
+
+def _slow_record(bolt: BoltFile, start: int, voff: int, end: int) -> tuple[bytes, int, int] | None:
+    """(key, value offset, value length) of any KeyValue record; None for an empty marker entry."""
+    if end == voff:
+        return None
+    try:
+        kstart, kend, vstart, vend = locate_key_value(bolt.mm, voff, end)
+    except (SnapshotError, IndexError) as exc:
+        raise SnapshotError(f"{bolt.path}: record {bolt.mm[start : voff].hex()} in bucket 'key': {exc}") from exc
+    return bolt.mm[kstart:kend], vstart, vend - vstart
+
+
+class _RecordPatterns(dict[int, re.Pattern[bytes]]):
+    """Key length byte -> a pattern for a KeyValue with a key that long, up to the start of its value.
+
+    Groups: key, version varint (absent for version 0), value length varint (one or two bytes), and the
+    first VALUE_HEAD bytes after it. A length byte of 128 or more (a longer key) never matches.
+    """
+
+    def __missing__(self, key_length: int) -> re.Pattern[bytes]:
+        if key_length >= 0x80:
+            pattern = re.compile(rb"(?!)()()()()")
+        else:
+            pattern = re.compile(
+                rb"\x0a" + re.escape(bytes([key_length])) + b"(.{%d})" % key_length
+                + rb"\x10[\x80-\xff]{0,9}[\x00-\x7f]\x18[\x80-\xff]{0,9}[\x00-\x7f]"
+                + rb"(?:\x20([\x80-\xff]{0,9}[\x00-\x7f]))?\x2a([\x80-\xff]?[\x00-\x7f])"
+                + b"(?=(.{0,%d}))" % VALUE_HEAD, re.DOTALL)
+        self[key_length] = pattern
+        return pattern
+
+
+class _Varints(dict[bytes, int]):
+    """One- and two-byte varints -> their values, filled as they are met."""
+
+    def __missing__(self, varint: bytes) -> int:
+        value = self[varint] = varint[0] & 0x7F | (varint[1] << 7 if len(varint) > 1 else 0)
+        return value
+
+
+_RECORD_PATTERNS = _RecordPatterns()
+_VARINTS = _Varints()
+
+
+def record_revision(bolt: BoltFile, record_offset: int) -> int:
+    """The main revision of the `key` bucket record at `record_offset` (from `live_records`)."""
+    return int.from_bytes(bolt.mm[record_offset : record_offset + 8], "big")
 
 
 def revision_of(packed: int) -> int:
