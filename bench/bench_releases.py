@@ -141,7 +141,7 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=5000)
     parser.add_argument("--size", type=int, default=30_000, help="manifest bytes per revision")
     parser.add_argument("--target", default="1.22")
-    parser.add_argument("--repeat", type=int, default=3, help="best of N runs")
+    parser.add_argument("--repeat", type=int, default=5, help="best of N interleaved runs")
     args = parser.parse_args()
 
     items = payloads(args.count, args.size)

@@ -6,6 +6,7 @@ import gzip
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -82,3 +83,19 @@ def test_roundtrip_property(name: str, version: int, status: str, manifest: str,
     again = decode_body(payload, 3)
     assert again == release and again.body == body
     assert encode_body(again) == payload
+
+
+@pytest.mark.parametrize("text", ['{"name": "x", "version": 1, "big": 123456789012345678901234567890}',
+                                  '{"name": "x", "version": 1, "odd": "\\ud800"}',
+                                  '{"name": "x", "version": 1, "n": NaN}'])
+def test_json_the_fast_parser_refuses_still_decodes_as_before(text: str) -> None:
+    from kubehop.helm.codec_v3 import _loads
+
+    assert repr(_loads(text.encode())) == repr(json.loads(text))
+
+
+def test_big_integers_survive_a_round_trip() -> None:
+    body = helm3_body()
+    body["config"] = {"accountId": 123456789012345678901234567890, "nested": [{"n": -98765432109876543210987}]}
+    release = decode_body(helm_encode(body), 3, key="k")
+    assert release.body["config"] == body["config"]

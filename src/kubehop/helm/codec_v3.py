@@ -59,10 +59,39 @@ def release_from_json(obj: Mapping[str, Any], *, key: str = "") -> Release:
     )
 
 
+def _loads(data: bytes) -> Any:
+    """orjson when installed (several times faster on large manifests), else the standard parser.
+    Whatever orjson refuses (lone surrogates, NaN, integers beyond 64 bits) goes to json, which either
+    reads it as it always did or raises the error reported to the user."""
+    try:
+        import orjson
+    except ImportError:
+        return json.loads(data)
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return json.loads(data)
+    # orjson reads integers beyond 64 bits as floats; the record must keep them exact.
+    return json.loads(data) if _has_huge_float(obj) else obj
+
+
+def _has_huge_float(obj: Any) -> bool:
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, float) and abs(item) >= 2.0**63:
+            return True
+    return False
+
+
 def decode(payload: str, *, key: str = "", limit: int = DEFAULT_MAX_INFLATED) -> Release:
     data = unwrap(payload, key=key, limit=limit)
     try:
-        obj = json.loads(data)
+        obj = _loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise HelmRecordError(f"payload is not JSON ({exc})", key=key) from exc
     if not isinstance(obj, dict):

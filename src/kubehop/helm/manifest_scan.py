@@ -29,7 +29,9 @@ from kubehop.scan import Scanner
 # engine then skips from V to V instead of stopping at every `a`. They match exactly where `apiVersion...` does.
 _KEY = r"""V(?<=apiV)ersion["']?[ \t]*:[ \t]*["']?"""
 _KEY_OFFSET = len("api")  # a match starts this far into the word `apiVersion`
-_API_VERSIONS = re.compile(_KEY + r"([\w./-]+)")
+# Every occurrence of the word matches: a plain value is captured, anything else (a tag, an anchor, a value on
+# the next line, `apiVersions:`) captures "" and sends the manifest to the general scanner.
+_API_VERSIONS = re.compile(r"V(?<=apiV)ersion(?:" + _KEY[len("V(?<=apiV)ersion"):] + r"([\w./-]+)|)")
 _MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
 _SOURCE = re.compile(r"^# Source: (.+?)[ \t]*\r?$", re.MULTILINE)
 _SOURCE_PREFIX = "# Source: "
@@ -129,6 +131,11 @@ def _relabel(finding: Finding, base: Location) -> Finding:
     return new
 
 
+def _has_escape(text: str) -> bool:
+    """A YAML/JSON escape that could spell an apiVersion or a kind the pre-filter would not recognise."""
+    return "\\" in text and any(escape in text for escape in ("\\x", "\\u", "\\U", "\\/"))
+
+
 class ManifestScanner:
     """Scans release manifests with one Scanner, remembering findings per document text."""
 
@@ -157,8 +164,12 @@ class ManifestScanner:
         return False
 
     def _wanted_api_versions(self, text: str) -> tuple[dict[str, int], int]:
-        """How often each apiVersion some rule may want occurs here, and how many apiVersion keys there are."""
-        found = _API_VERSIONS.findall(text)
+        """How often each apiVersion some rule may want occurs here, and how many apiVersion keys there are
+        (-1 when one of them is not a plain value the pre-filter can read)."""
+        read = _API_VERSIONS.findall(text)
+        found = [value for value in read if value]
+        if len(found) != len(read):
+            return {}, -1
         wanted: dict[str, int] = {}
         interest = self._interest
         for api_version in dict.fromkeys(found):
@@ -170,9 +181,12 @@ class ManifestScanner:
 
     def scan(self, text: str, base: Location) -> Iterator[Finding]:
         stats = self.scanner.stats
+        wanted, documents = self._wanted_api_versions(text)
+        if documents < 0 or _has_escape(text):  # something the pre-filter cannot read: scan it all
+            yield from self.scanner.scan_text(text, base, chart_lines=True)
+            return
         stats.sources += 1
         counted_before = stats.documents
-        wanted, documents = self._wanted_api_versions(text)
         if wanted:
             yield from self._scan_candidates(text, wanted, base)
         # Every document counts once, whether parsed, sniffed, skipped unseen or answered from the cache.
