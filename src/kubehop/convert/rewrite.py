@@ -108,15 +108,16 @@ def render(doc: RawDocument, new: Mapping[str, Any], original: Mapping[str, Any]
     crlf = "\r\n" in body
     bom = body.startswith("\ufeff")
     source = body.lstrip("\ufeff").replace("\r\n", "\n")
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096
+    # ruamel's round-trip loader builds only YAML node types (no arbitrary objects), and keeps comments.
+    round_trip = YAML(typ="rt")
+    round_trip.preserve_quotes = True
+    round_trip.width = 4096
     sequence, offset = _indent_style(source)
-    yaml.indent(mapping=2, sequence=sequence, offset=offset)
-    tree = yaml.load(source)
+    round_trip.indent(mapping=2, sequence=sequence, offset=offset)
+    tree = round_trip.load(source)
     tree = sync(tree, new, _MISSING if original is None else original) if tree is not None else _to_ruamel(new)
     buffer = io.StringIO()
-    yaml.dump(tree, buffer)
+    round_trip.dump(tree, buffer)
     text = buffer.getvalue()
     if not source.endswith("\n"):
         text = text.rstrip("\n")
