@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from kubehop.cli.convert import add_decision_options, decisions_from_args
+from kubehop.cli.common import add_decision_options, decisions_from_args
 from kubehop.convert import REGISTRY, Decisions, ManifestConversion, convert_manifest
 from kubehop.convert.files import load_live
 from kubehop.convert.model import ConversionResult, ConvertContext, Converter, Edge

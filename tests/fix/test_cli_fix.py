@@ -277,3 +277,16 @@ def test_dry_run_diff_never_shows_secret_data(tmp_path: Path, capsys: pytest.Cap
     out = capsys.readouterr().out
     assert "+apiVersion: apps/v1" in out and "# a Secret (web/templates/secret.yaml): content not shown" in out
     assert "c3VwZXItc2VjcmV0" not in out and "anNvbi1zZWNyZXQ=" not in out
+
+
+def test_decisions_reach_the_converters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    webhook = "---\n# Source: w/templates/hook.yaml\napiVersion: admissionregistration.k8s.io/v1beta1\n" \
+              "kind: ValidatingWebhookConfiguration\nmetadata:\n  name: w\nwebhooks:\n  - name: v.example.com\n" \
+              "    clientConfig: {service: {name: w, namespace: w}}\n    sideEffects: Some\n"
+    path = tmp_path / "records.yaml"
+    _write_file(path, [helm3_release(name="w", namespace="apps", version=1, status="deployed", manifest=webhook)])
+    argv = ["releases", "fix", "w", "--storage", f"file:{path}", "--target", "1.22", "--dry-run"]
+    assert main(argv) == 0
+    assert "+    sideEffects: NoneOnDryRun" not in capsys.readouterr().out
+    assert main([*argv, "--webhook-side-effects", "NoneOnDryRun"]) == 0
+    assert "+    sideEffects: NoneOnDryRun" in capsys.readouterr().out

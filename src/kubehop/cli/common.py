@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from kubehop.errors import UsageError
 
@@ -59,3 +60,35 @@ def existing_file(path: str) -> Path:
     if not p.is_file():
         raise UsageError(f"{path}: no such file")
     return p
+
+
+def add_decision_options(parser: argparse.ArgumentParser) -> None:
+    """Answers to questions a converter must not guess; without them the output keeps a decision note."""
+    group = parser.add_argument_group(
+        "decisions", "answers kubehop must not guess; without them the object keeps a decision note"
+    )
+    group.add_argument(
+        "--signer-name", metavar="SIGNER",
+        help="CSR spec.signerName where it is unset or kubernetes.io/legacy-unknown "
+        "(e.g. kubernetes.io/kube-apiserver-client)",
+    )
+    group.add_argument(
+        "--webhook-side-effects", choices=("None", "NoneOnDryRun"),
+        help="sideEffects of admission webhooks whose sideEffects is Unknown, Some or unset",
+    )
+    group.add_argument(
+        "--crd-preserve-untyped-fields", action="store_true",
+        help="in CRD schemas, mark every field without a type x-kubernetes-preserve-unknown-fields "
+        "(the root gets type: object), so a non-structural v1beta1 schema becomes structural",
+    )
+
+
+def decisions_from_args(args: argparse.Namespace) -> Any:
+    """The kubehop.convert.Decisions given on the command line."""
+    from kubehop.convert.model import Decisions
+
+    return Decisions(
+        signer_name=args.signer_name,
+        webhook_side_effects=args.webhook_side_effects,
+        crd_preserve_untyped_fields=args.crd_preserve_untyped_fields,
+    )

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kubehop.cli.common import add_target_option, write_report
+from kubehop.cli.common import add_decision_options, add_target_option, decisions_from_args, write_report
 from kubehop.errors import ManifestError, UsageError
 from kubehop.model import ExitCode, KubeVersion
 
@@ -54,38 +54,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("-o", "--output", choices=_FORMATS, default="table", help="report format (default table)")
     parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
     parser.set_defaults(func=run)
-
-
-def add_decision_options(parser: argparse.ArgumentParser) -> None:
-    """Answers to questions a converter must not guess; without them the output keeps a decision note."""
-    group = parser.add_argument_group(
-        "decisions", "answers kubehop must not guess; without them the object keeps a decision note"
-    )
-    group.add_argument(
-        "--signer-name", metavar="SIGNER",
-        help="CSR spec.signerName where it is unset or kubernetes.io/legacy-unknown "
-        "(e.g. kubernetes.io/kube-apiserver-client)",
-    )
-    group.add_argument(
-        "--webhook-side-effects", choices=("None", "NoneOnDryRun"),
-        help="sideEffects of admission webhooks whose sideEffects is Unknown, Some or unset",
-    )
-    group.add_argument(
-        "--crd-preserve-untyped-fields", action="store_true",
-        help="in CRD schemas, mark every field without a type x-kubernetes-preserve-unknown-fields "
-        "(the root gets type: object), so a non-structural v1beta1 schema becomes structural",
-    )
-
-
-def decisions_from_args(args: argparse.Namespace) -> Any:
-    """The kubehop.convert.Decisions given on the command line."""
-    from kubehop.convert.model import Decisions
-
-    return Decisions(
-        signer_name=args.signer_name,
-        webhook_side_effects=args.webhook_side_effects,
-        crd_preserve_untyped_fields=args.crd_preserve_untyped_fields,
-    )
 
 
 def _target(text: str) -> KubeVersion:

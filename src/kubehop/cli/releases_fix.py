@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kubehop.cli.common import add_target_option
+from kubehop.cli.common import add_decision_options, add_target_option, decisions_from_args
 
 STORAGE_HELP = ("secret | configmap | sql | tiller-configmap | tiller-secret | file:PATH "
                 "(default: $HELM_DRIVER as Helm reads it, else secret)")
@@ -49,6 +49,7 @@ def add_fix_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     fix.add_argument("--force", action="store_true", help="fix releases with an operation in progress (pending-*)")
     fix.add_argument("--backup", metavar="FILE",
                      help="backup file to create (default ./kubehop-releases-backup-<time>.jsonl)")
+    add_decision_options(fix)
     fix.add_argument("-o", "--output", choices=("table", "json"), default="table",
                      help="summary format (json: one object per release; a dry run then prints no diffs)")
     fix.set_defaults(func=run_fix)
@@ -132,7 +133,8 @@ def run_fix(args: argparse.Namespace) -> int:
 
     target = Lifecycle.default().parse_target(args.target)
     selection = _selection(args)
-    options = FixOptions(target=target, all_revisions=args.revisions == "all", force=args.force)
+    options = FixOptions(target=target, all_revisions=args.revisions == "all", force=args.force,
+                         decisions=decisions_from_args(args))
     now = datetime.datetime.now(datetime.UTC)
     storage = _open(args)
     backup = None if args.dry_run else BackupWriter(Path(args.backup) if args.backup else default_backup_path(now),

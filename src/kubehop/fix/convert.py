@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubehop.convert.manifest import ManifestChange, convert_manifest
+from kubehop.convert.model import NO_DECISIONS, Decisions
 from kubehop.errors import HelmRecordError, KubehopError
 from kubehop.helm import codec_v2, codec_v3, wire
 from kubehop.helm.codec import evolve
@@ -78,11 +79,12 @@ def may_need_conversion(text: str, target: KubeVersion) -> bool:
                for api in api_versions for kind in kinds)
 
 
-def _convert_part(part: str, hook_index: int | None, text: str, target: KubeVersion, path: str) -> PartConversion:
+def _convert_part(part: str, hook_index: int | None, text: str, target: KubeVersion, path: str,
+                  decisions: Decisions) -> PartConversion:
     if not may_need_conversion(text, target):
         return PartConversion(part, hook_index, text, text, (), (), ())
     try:
-        result = convert_manifest(text, target, path=path)
+        result = convert_manifest(text, target, path=path, decisions=decisions)
     except KubehopError as exc:
         return PartConversion(part, hook_index, text, text, (), (), (f"cannot be read ({exc})",))
     errors = tuple(f"{c.kind} {c.name} ({c.api_version}): {c.error}" for c in result.changes if c.error)
@@ -91,13 +93,13 @@ def _convert_part(part: str, hook_index: int | None, text: str, target: KubeVers
     return PartConversion(part, hook_index, text, after, result.changes, notes, errors)
 
 
-def convert_release(release: Release, target: KubeVersion) -> RevisionConversion:
+def convert_release(release: Release, target: KubeVersion, decisions: Decisions = NO_DECISIONS) -> RevisionConversion:
     """Convert the manifest and every hook of one revision to what `target` serves (pure)."""
     where = f"{release.name} revision {release.version}"
-    parts = [_convert_part("manifest", None, release.manifest, target, f"{where} manifest")]
+    parts = [_convert_part("manifest", None, release.manifest, target, f"{where} manifest", decisions)]
     for index, hook in enumerate(release.hooks):
         label = f"hook {hook.name or hook.path or index}"
-        parts.append(_convert_part(label, index, hook.manifest, target, f"{where} {label}"))
+        parts.append(_convert_part(label, index, hook.manifest, target, f"{where} {label}", decisions))
     return RevisionConversion(release.version, tuple(parts))
 
 

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from kubehop.convert.model import NO_DECISIONS, Decisions
 from kubehop.fix.convert import RevisionConversion, convert_release, rewrite
 from kubehop.helm.release import Release, StoredRecord, StoredRelease
 from kubehop.model import KubeVersion
@@ -44,6 +45,7 @@ class FixOptions:
     target: KubeVersion
     all_revisions: bool = False  # --revisions all
     force: bool = False  # fix even when an operation is in progress (pending-* latest revision)
+    decisions: Decisions = NO_DECISIONS  # answers the converters must not guess (--signer-name, ...)
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def plan_release(
     if status == "failed":
         notes.append(f"latest revision {latest.release.version} is failed; converted revision "
                      f"{current.release.version}, the deployed one Helm upgrades from")
-    conversion = convert_release(current.release, options.target)
+    conversion = convert_release(current.release, options.target, options.decisions)
     if conversion.errors:
         return _halt(latest, Outcome.FAILED,
                      f"revision {current.release.version} cannot be converted: {'; '.join(conversion.errors)}", notes)
@@ -151,7 +153,8 @@ def plan_release(
 
     handled = set()
     for old in supersede:
-        old_conversion = conversion if old is current else convert_release(old.release, options.target)
+        old_conversion = (conversion if old is current
+                          else convert_release(old.release, options.target, options.decisions))
         apply = old_conversion if options.all_revisions and not old_conversion.errors else None
         writes.append(Update(rewrite(old.release, apply, status="superseded"), old.record,
                              "superseded" + (", converted in place" if apply and apply.changed else "")))
@@ -160,7 +163,7 @@ def plan_release(
         for rev in reversed(revs):
             if rev.release.version in handled or rev is current:
                 continue
-            rev_conversion = convert_release(rev.release, options.target)
+            rev_conversion = convert_release(rev.release, options.target, options.decisions)
             if rev_conversion.errors:
                 notes.append(f"revision {rev.release.version} left as is: {'; '.join(rev_conversion.errors)}")
             elif rev_conversion.changed:
