@@ -15,12 +15,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from kubehop.fsutil import write_atomically
 from kubehop.helm import wire
 from kubehop.helm.codec_v2 import release_from_proto
 from kubehop.helm.codec_v3 import release_from_json
 from kubehop.helm.records import object_for, release_labels
 from kubehop.helm.release import Release
-from kubehop.helm.storage.file import dump_items, write_private_atomically
+from kubehop.helm.storage.file import dump_items
 
 OUT = Path(__file__).resolve().parents[1] / "examples" / "releases"
 NAME, NAMESPACE = "image-manager", "default"
@@ -168,7 +169,7 @@ def main() -> int:
             when = int(revision_facts(revision)[3].timestamp())
             labels = release_labels(release, now=when, created=False)
             items.append(object_for(release, kind=kind, namespace=namespace, labels=labels))
-        write_private_atomically(OUT / filename, dump_items(items))
+        write_atomically(OUT / filename, dump_items(items))
         print(f"wrote {OUT / filename}")
     return 0
 

@@ -3,8 +3,6 @@ this package is pure."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -13,6 +11,7 @@ from typing import Any
 from kubehop.convert.documents import is_object, split_documents
 from kubehop.convert.live import LiveKey, index_live
 from kubehop.errors import ManifestError, UsageError
+from kubehop.fsutil import write_atomically
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -51,30 +50,6 @@ def load_live(path: Path) -> dict[LiveKey, Any]:
     return index_live(obj for obj in objects if is_object(obj))
 
 
-def _write_new(path: Path, data: bytes, mode: int) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename over `path`."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def backup_path(path: Path, stamp: str | None = None) -> Path:
     stamp = stamp or time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     candidate = path.with_name(f"{path.name}.kubehop-{stamp}.bak")
@@ -90,8 +65,8 @@ def replace_with_backup(path: Path, text: str) -> Path:
     original = path.read_bytes()
     mode = path.stat().st_mode & 0o7777
     backup = backup_path(path)
-    _write_new(backup, original, 0o600)
-    _write_new(path, text.encode("utf-8"), mode)
+    write_atomically(backup, original, 0o600)
+    write_atomically(path, text.encode("utf-8"), mode)
     return backup
 
 
@@ -100,4 +75,4 @@ def write_file(path: Path, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"{path.parent}: cannot create folder: {exc.strerror}") from exc
-    _write_new(path, text.encode("utf-8"), 0o644)
+    write_atomically(path, text.encode("utf-8"), 0o644)

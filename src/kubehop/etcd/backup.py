@@ -21,6 +21,7 @@ from kubehop.etcd.mvcc import cluster_version
 from kubehop.etcd.status import snapshot_status
 from kubehop.etcd.tools import Connection, EtcdTool, etcdctl_json, run_tool
 from kubehop.etcd.verify import verify_snapshot
+from kubehop.fsutil import write_atomically
 
 SIDECAR_SUFFIX = ".meta.json"
 log = logging.getLogger(__name__)
@@ -104,17 +105,6 @@ def server_status(etcdctl: EtcdTool, conn: Connection, urls: list[str]) -> tuple
     return "", ""
 
 
-def _write_private(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, mode 0600 from the start."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def take_backup(etcdctl: EtcdTool, conn: Connection, out: Path, force: bool = False) -> BackupResult:
     if out.exists():
         raise UsageError(f"{out}: already exists; kubehop never overwrites a backup (choose another name)")
@@ -185,7 +175,7 @@ def take_backup(etcdctl: EtcdTool, conn: Connection, out: Path, force: bool = Fa
         "health": [asdict(h) for h in state.health],
         "warnings": warnings,
     }
-    _write_private(sidecar, json.dumps(record, indent=2) + "\n")
+    write_atomically(sidecar, json.dumps(record, indent=2) + "\n")
     return result
 
 

@@ -7,7 +7,6 @@ versions in NEW (mode 0600) so they can be re-applied after the restore.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from kubehop.etcd.bbolt import BoltFile
 from kubehop.etcd.inspect import peek_type
 from kubehop.etcd.k8s import DEFAULT_PREFIX, KNOWN_KINDS, decode_value, manifest_for_reapply, parse_registry_key
 from kubehop.etcd.mvcc import latest_state, revision_of, value_of
+from kubehop.fsutil import write_atomically
 
 ADDED = "added"  # only in NEW: restoring OLD deletes it
 DELETED = "deleted"  # only in OLD: restoring OLD brings it back
@@ -118,12 +118,6 @@ def export_changed(new: BoltFile, report: DiffReport, directory: Path) -> Export
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     written: list[str] = []
     for path, manifest in planned:
-        tmp = path.with_name(f".{path.name}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            yaml.safe_dump(manifest, fh, sort_keys=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        write_atomically(path, yaml.safe_dump(manifest, sort_keys=False))
         written.append(str(path))
     return ExportResult(tuple(written), tuple(skipped))

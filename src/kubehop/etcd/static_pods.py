@@ -16,6 +16,7 @@ from pathlib import Path
 from kubehop.errors import EtcdError, UsageError
 from kubehop.etcd.plan import OLD_SUFFIX, ClusterSpec, MemberSpec, parked_manifests_dir
 from kubehop.etcd.restore import still_running
+from kubehop.fsutil import fsync_dir
 
 ETCD_MANIFEST = "etcd.yaml"
 APISERVER_MANIFEST = "kube-apiserver.yaml"
@@ -64,14 +65,6 @@ def find_static_pods(spec: ClusterSpec, members: Sequence[MemberSpec], stamp: st
     return tuple(found)
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class ManifestMover:
     """Moves manifests and remembers each move, so that a failed restore can put them back."""
 
@@ -89,8 +82,8 @@ class ManifestMover:
             target.mkdir(mode=source.stat().st_mode & 0o777)  # the manifests may hold secrets' paths: same mode
             self.created.append(target)
         os.rename(source / name, target / name)
-        _fsync_dir(target)
-        _fsync_dir(source)
+        fsync_dir(target)
+        fsync_dir(source)
         self.moves.append((source / name, target / name))
         return True
 

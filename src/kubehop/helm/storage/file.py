@@ -10,7 +10,6 @@ import builtins
 import contextlib
 import fcntl
 import os
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import yaml
 
 from kubehop.errors import ConflictError, HelmRecordError, RecordNotFoundError, StorageError
+from kubehop.fsutil import write_atomically
 from kubehop.helm.records import helm_major_of, object_for, read_object, record_from_object, release_labels
 from kubehop.helm.release import DEFAULT_TILLER_NAMESPACE, BadRecord, Release, StoredRecord
 from kubehop.helm.storage.base import Query
@@ -52,27 +52,6 @@ def load_items(path: Path, *, missing_ok: bool = False) -> list[dict[str, Any]]:
 def dump_items(items: list[dict[str, Any]]) -> str:
     return yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {}},
                           sort_keys=False, default_flow_style=False, width=1 << 20)
-
-
-def write_private_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` via a 0600 temporary file in the same directory, fsync, then rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    dir_fd = os.open(path.parent or ".", os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def _identity(obj: Mapping[str, Any]) -> tuple[str, str, str]:
@@ -143,7 +122,7 @@ class FileStorage:
             if any(_identity(i)[1:] == _identity(obj)[1:] for i in items):
                 raise ConflictError(f"{self.name}: {namespace}/{release.key} already exists")
             items.append(obj)
-            write_private_atomically(self._path, dump_items(items))
+            write_atomically(self._path, dump_items(items))
         return record_from_object(obj, self.name)
 
     def _replace(self, expected: StoredRecord, new: dict[str, Any] | None) -> None:
@@ -162,7 +141,7 @@ class FileStorage:
                     del items[index]
                 else:
                     items[index] = new
-                write_private_atomically(self._path, dump_items(items))
+                write_atomically(self._path, dump_items(items))
                 return
         raise RecordNotFoundError(f"{self.name}: {expected.namespace}/{expected.key} not found")
 
@@ -185,5 +164,5 @@ class FileStorage:
                 items.append(obj)
             else:
                 items[index] = obj
-            write_private_atomically(self._path, dump_items(items))
+            write_atomically(self._path, dump_items(items))
         return record_from_object(obj, self.name)
