@@ -70,6 +70,8 @@ def describe_lifecycle(entry: LifecycleEntry, target: KubeVersion) -> str:
     step = entry.replacement_at(target)
     if step is None:
         return text + "; no replacement API"
+    if step[2] is not None and step[2] > target:
+        return text + f"; no replacement is served at {target} yet: {entry.replacement_label} is served from {step[2]}"
     since = f" (served since {step[2]})" if step[2] else ""
     text += f"; use {replacement_label(entry, target)}{since}"
     if step[0] != entry.replacement_api_version:
