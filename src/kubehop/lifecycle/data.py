@@ -46,6 +46,19 @@ class Interim:
 
 
 @dataclass(frozen=True)
+class AddonTimeline:
+    """A pack row's own facts in the add-on's release numbers (`cert-manager 1.6`). The entry's Kubernetes
+    version fields then only say whether the row applies at every target, as of the add-on release `at`."""
+
+    project: str
+    at: str  # "cert-manager 1.5", or "current cert-manager releases"
+    deprecated_in: str
+    removed_in: str
+    replacement_since: str
+    replacement_later: str = ""  # "cert-manager.io/v1 from cert-manager 1.0" when `at` serves no replacement yet
+
+
+@dataclass(frozen=True)
 class LifecycleEntry:
     """One row of lifecycle data: a group/version/kind and when it was deprecated and removed."""
 
@@ -64,6 +77,20 @@ class LifecycleEntry:
     interim: tuple[Interim, ...] = ()
     # Filled in by Lifecycle from the replacement's own row: the release that stops serving it.
     replacement_removed_in: KubeVersion | None = None
+    addon: AddonTimeline | None = None  # set on rows of an add-on pack (lifecycle/packs.py)
+
+    @property
+    def deprecated_label(self) -> str:
+        """`1.8`, or `cert-manager 1.4` for a pack row; empty when never deprecated."""
+        return self.addon.deprecated_in if self.addon else str(self.deprecated_in or "")
+
+    @property
+    def removed_label(self) -> str:
+        return self.addon.removed_in if self.addon else str(self.removed_in or "")
+
+    def where(self, target: KubeVersion) -> str:
+        """What the status is about: the Kubernetes target, or the add-on release a pack row is read at."""
+        return self.addon.at if self.addon else str(target)
 
     @property
     def gvk(self) -> GroupVersionKind:
@@ -158,9 +185,15 @@ class Lifecycle:
 
     @classmethod
     def load(cls, extra_files: Iterable[str | Path] = ()) -> Lifecycle:
+        """The shipped rows plus each extra source: a user file, or `pack:NAME[@VERSION]` (an add-on pack)."""
+        from kubehop.lifecycle.packs import is_pack_spec, pack_entries
+
         entries = list(_default_entries())
-        for path in extra_files:
-            entries.extend(_load_file(Path(path)))
+        for source in extra_files:
+            if isinstance(source, str) and is_pack_spec(source):
+                entries.extend(pack_entries(source))
+            else:
+                entries.extend(_load_file(Path(source)))
         return cls(entries)
 
     @classmethod
