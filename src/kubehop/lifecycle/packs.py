@@ -74,7 +74,8 @@ def parse_spec(spec: str) -> tuple[Pack, KubeVersion | None]:
     try:
         return pack, KubeVersion.parse(version)
     except UsageError:
-        raise UsageError(f"{spec}: {version!r} is not a {pack.project} release number (e.g. {pack.newest})") from None
+        hint = f"e.g. {pack.newest}"
+        raise UsageError(f"{spec}: {version!r} is not a release number of {pack.project} ({hint})") from None
 
 
 def pack_entries(spec: str) -> tuple[LifecycleEntry, ...]:
