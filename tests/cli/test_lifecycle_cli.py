@@ -122,3 +122,11 @@ def test_unknown_pack_is_a_one_line_error_from_the_real_cli() -> None:
     assert done.stderr.strip().splitlines() == [
         "kubehop: error: unknown lifecycle pack 'linkerd' (known: cert-manager, external-snapshotter, "
         "gateway-api, istio)"]
+
+
+def test_plan_refuses_packs_with_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "plan", "--from", "1.20", "--to", "1.23", str(ROOT / "examples" / "addons"),
+                         "--lifecycle", "pack:cert-manager")
+    assert code == int(ExitCode.ERROR) and out == ""
+    assert err.strip() == ("kubehop: error: --lifecycle pack:cert-manager: add-on packs apply to scan, releases scan "
+                           "and check, not to plan, which steps through Kubernetes versions")
