@@ -130,3 +130,26 @@ def test_plan_refuses_packs_with_a_clear_error(capsys: pytest.CaptureFixture[str
     assert code == int(ExitCode.ERROR) and out == ""
     assert err.strip() == ("kubehop: error: --lifecycle pack:cert-manager: add-on packs apply to scan, releases scan "
                            "and check, not to plan, which steps through Kubernetes versions")
+
+
+def test_releases_scan_with_a_pack_reports_add_on_objects_in_release_records(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kubehop.helm.records import object_for, release_labels
+    from tests.helm.factories import helm3_release
+
+    manifest = ("---\n# Source: web/templates/certificate.yaml\napiVersion: cert-manager.io/v1alpha3\n"
+                "kind: Certificate\nmetadata:\n  name: web\nspec:\n  secretName: web-tls\n")
+    release = helm3_release(name="web", manifest=manifest)
+    record = object_for(release, kind="Secret", namespace="default",
+                        labels=release_labels(release, now=1700000000, created=True))
+    store = tmp_path / "records.yaml"
+    store.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [record]}))
+    code, out, _ = run(capsys, "releases", "scan", "--storage", f"file:{store}", "--target", "1.22", "-o", "json")
+    assert code == 0 and json.loads(out)["findings"] == []
+    code, out, _ = run(capsys, "releases", "scan", "--storage", f"file:{store}", "--target", "1.22", "-o", "json",
+                       "--lifecycle", "pack:cert-manager")
+    [finding] = json.loads(out)["findings"]
+    assert code == 3
+    assert (finding["kind"], finding["replacement"], finding["removedIn"]) == (
+        "Certificate", "cert-manager.io/v1", "cert-manager 1.6")
+    assert finding["location"]["release"] == "web" and finding["location"]["template"] == "web/templates/certificate.yaml"
