@@ -153,3 +153,17 @@ def test_releases_scan_with_a_pack_reports_add_on_objects_in_release_records(
     assert (finding["kind"], finding["replacement"], finding["removedIn"]) == (
         "Certificate", "cert-manager.io/v1", "cert-manager 1.6")
     assert finding["location"]["release"] == "web" and finding["location"]["template"] == "web/templates/certificate.yaml"
+
+
+def test_rbac_rules_on_a_group_the_add_on_no_longer_serves(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    role = tmp_path / "role.yaml"
+    role.write_text("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: certs}\n"
+                    "rules:\n- apiGroups: [certmanager.k8s.io]\n  resources: [certificates]\n  verbs: [get]\n"
+                    "- apiGroups: [cert-manager.io]\n  resources: [certificates]\n  verbs: [get]\n")
+    code, out, _ = run(capsys, "scan", str(role), "--target", "1.22", "-o", "json", "--lifecycle", "pack:cert-manager")
+    [finding] = json.loads(out)["findings"]
+    assert code == 2  # the worst finding is a deprecation
+    assert finding["rule"] == "deprecated-api-group-in-rbac"
+    assert finding["message"] == (
+        "ClusterRole certs rules[0] grants on certmanager.k8s.io/certificates, which current cert-manager releases "
+        "no longer serves (removed in cert-manager 0.11); grant it on apiGroup cert-manager.io instead")
