@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "releases",
     "check",
     "plan",
+    "lifecycle",
     "demo",
 )
 

@@ -30,8 +30,9 @@ def add_target_option(parser: argparse.ArgumentParser, required: bool = True) ->
 
 def add_lifecycle_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--lifecycle", action="append", default=[], metavar="FILE",
-        help="extra API lifecycle rows (same format as the shipped data file); repeatable",
+        "--lifecycle", action="append", default=[], metavar="FILE|pack:NAME",
+        help="extra API lifecycle rows: a file (same format as the shipped data file) or an add-on pack "
+             "(pack:NAME or pack:NAME@VERSION; see kubehop lifecycle packs); repeatable",
     )
 
 

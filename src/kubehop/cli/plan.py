@@ -133,6 +133,11 @@ def run(args: argparse.Namespace) -> int:
     from kubehop.plan import build_plan, merge, parse_range
     from kubehop.plan.render import render_plan
 
+    packs = [spec for spec in args.lifecycle if spec.startswith("pack:")]
+    if packs:
+        # A pack's rows follow the add-on's releases, not the Kubernetes steps a plan walks through.
+        raise UsageError(f"--lifecycle {packs[0]}: add-on packs apply to scan, releases scan and check, not to "
+                         "plan, which steps through Kubernetes versions")
     lifecycle = Lifecycle.load(args.lifecycle) if args.lifecycle else Lifecycle.default()
     source, target = parse_range(args.source, args.target)
     lifecycle.check_target(source)

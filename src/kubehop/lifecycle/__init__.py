@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from kubehop.lifecycle.data import ApiStatus, Interim, Lifecycle, LifecycleEntry
+from kubehop.lifecycle.data import AddonTimeline, ApiStatus, Interim, Lifecycle, LifecycleEntry
 
-__all__ = ["ApiStatus", "Interim", "Lifecycle", "LifecycleEntry"]
+__all__ = ["AddonTimeline", "ApiStatus", "Interim", "Lifecycle", "LifecycleEntry"]

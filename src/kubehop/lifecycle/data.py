@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 from collections.abc import Iterable, Mapping, Sequence
@@ -45,6 +46,19 @@ class Interim:
 
 
 @dataclass(frozen=True)
+class AddonTimeline:
+    """A pack row's own facts in the add-on's release numbers (`cert-manager 1.6`). The entry's Kubernetes
+    version fields then only say whether the row applies at every target, as of the add-on release `at`."""
+
+    project: str
+    at: str  # "cert-manager 1.5", or "current cert-manager releases"
+    deprecated_in: str
+    removed_in: str
+    replacement_since: str
+    replacement_later: str = ""  # "cert-manager.io/v1 from cert-manager 1.0" when `at` serves no replacement yet
+
+
+@dataclass(frozen=True)
 class LifecycleEntry:
     """One row of lifecycle data: a group/version/kind and when it was deprecated and removed."""
 
@@ -61,6 +75,22 @@ class LifecycleEntry:
     decision: str = ""
     origin: str = DATA_FILE
     interim: tuple[Interim, ...] = ()
+    # Filled in by Lifecycle from the replacement's own row: the release that stops serving it.
+    replacement_removed_in: KubeVersion | None = None
+    addon: AddonTimeline | None = None  # set on rows of an add-on pack (lifecycle/packs.py)
+
+    @property
+    def deprecated_label(self) -> str:
+        """`1.8`, or `cert-manager 1.4` for a pack row; empty when never deprecated."""
+        return self.addon.deprecated_in if self.addon else str(self.deprecated_in or "")
+
+    @property
+    def removed_label(self) -> str:
+        return self.addon.removed_in if self.addon else str(self.removed_in or "")
+
+    def where(self, target: KubeVersion) -> str:
+        """What the status is about: the Kubernetes target, or the add-on release a pack row is read at."""
+        return self.addon.at if self.addon else str(target)
 
     @property
     def gvk(self) -> GroupVersionKind:
@@ -90,16 +120,32 @@ class LifecycleEntry:
         return self.replacement_api_version
 
     def replacement_at(self, target: KubeVersion) -> tuple[str, str, KubeVersion | None] | None:
-        """(apiVersion, kind, served since) to move to at `target`: the replacement, or an interim one
-        when the replacement is not served yet at the target."""
+        """(apiVersion, kind, served since) to move to at `target`: the best replacement served there
+        (see served_replacement); when none is served yet, the final replacement, whose `served since`
+        is then later than the target; None when there is none, or the replacement is itself gone."""
+        if not self.replacement_api_version:
+            return None
+        served = self.served_replacement(target)
+        if served is not None:
+            return served
+        if self.replacement_removed_in is not None and target >= self.replacement_removed_in:
+            return None
+        return self.replacement_api_version, self.replacement_kind, self.replacement_available_in
+
+    def served_replacement(self, target: KubeVersion) -> tuple[str, str, KubeVersion | None] | None:
+        """The newest replacement `target` serves: the final replacement once it is served, else the
+        newest interim version served at the target; None when the target serves none of them."""
         if not self.replacement_api_version:
             return None
         available = self.replacement_available_in
-        if available is not None and target < available:
-            for step in self.interim:
-                if step.served_at(target):
-                    return step.api_version, step.kind, step.served_from
-        return self.replacement_api_version, self.replacement_kind, available
+        gone = self.replacement_removed_in
+        if (available is None or available <= target) and (gone is None or target < gone):
+            return self.replacement_api_version, self.replacement_kind, available
+        steps = [step for step in self.interim if step.served_at(target)]
+        if not steps:
+            return None
+        best = max(steps, key=lambda step: step.served_from)
+        return best.api_version, best.kind, best.served_from
 
     def status_at(self, target: KubeVersion) -> ApiStatus:
         if self.removed_in is not None and target >= self.removed_in:
@@ -113,7 +159,7 @@ class Lifecycle:
     """The lifecycle table: the shipped rows plus any user rows, indexed for fast lookups."""
 
     def __init__(self, entries: Sequence[LifecycleEntry]) -> None:
-        self.entries: tuple[LifecycleEntry, ...] = tuple(entries)
+        self.entries: tuple[LifecycleEntry, ...] = _with_replacement_removal(entries)
         self._by_key: dict[tuple[str, str], LifecycleEntry] = {}
         self._by_resource: dict[tuple[str, str, str], LifecycleEntry] = {}
         for entry in self.entries:
@@ -139,9 +185,15 @@ class Lifecycle:
 
     @classmethod
     def load(cls, extra_files: Iterable[str | Path] = ()) -> Lifecycle:
+        """The shipped rows plus each extra source: a user file, or `pack:NAME[@VERSION]` (an add-on pack)."""
+        from kubehop.lifecycle.packs import is_pack_spec, pack_entries
+
         entries = list(_default_entries())
-        for path in extra_files:
-            entries.extend(_load_file(Path(path)))
+        for source in extra_files:
+            if isinstance(source, str) and is_pack_spec(source):
+                entries.extend(pack_entries(source))
+            else:
+                entries.extend(_load_file(Path(source)))
         return cls(entries)
 
     @classmethod
@@ -176,6 +228,16 @@ class Lifecycle:
         target = KubeVersion.parse(text)
         self.check_target(target)
         return target
+
+
+def _with_replacement_removal(entries: Sequence[LifecycleEntry]) -> tuple[LifecycleEntry, ...]:
+    """Each entry told when its replacement is itself removed (policy/v1beta1 PodSecurityPolicy in 1.25)."""
+    removed = {(e.api_version, e.kind): e.removed_in for e in entries}
+    return tuple(
+        dataclasses.replace(e, replacement_removed_in=removed.get((e.replacement_api_version, e.replacement_kind)))
+        if e.replacement_api_version and removed.get((e.replacement_api_version, e.replacement_kind)) else e
+        for e in entries
+    )
 
 
 @functools.cache

@@ -50,6 +50,11 @@ def render(findings: Sequence[Finding], meta: ReportMeta) -> str:
         out.append("Details:")
         out += [f"- {f.location}: [{f.tag}] {f.message}" for f in explained]
         out.append("")
+    # Rows of add-on packs carry their source (kubehop's own Kubernetes rows are documented in docs/lifecycle.md).
+    sources = dict.fromkeys(f"- {f.api_version} {f.kind}: {value}" for f in findings
+                            for key, value in f.details if key == "source")
+    if sources:
+        out += ["Sources:", *sources, ""]
     out.append(summary_line(findings, meta))
     return "\n".join(out) + "\n" + _notes(meta)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from kubehop.lifecycle import ApiStatus, Lifecycle, LifecycleEntry
+from kubehop.lifecycle import AddonTimeline, ApiStatus, Lifecycle, LifecycleEntry
 from kubehop.model import Document, Finding, KubeVersion, Severity
 
 
@@ -32,6 +32,8 @@ def make_finding(
         step = entry.replacement_at(target) if target is not None else None
         if step is not None:
             available = str(step[2] or "")
+        if entry.addon is not None:
+            available = entry.addon.replacement_since
     return Finding(
         location=doc.location,
         rule_id=rule_id,
@@ -43,8 +45,8 @@ def make_finding(
         name=doc.name,
         namespace=doc.namespace,
         replacement=replacement,
-        deprecated_in=str(entry.deprecated_in or "") if entry else "",
-        removed_in=str(entry.removed_in or "") if entry else "",
+        deprecated_in=entry.deprecated_label if entry else "",
+        removed_in=entry.removed_label if entry else "",
         replacement_available_in=available,
         details=tuple(details),
     )
@@ -62,19 +64,32 @@ def replacement_label(entry: LifecycleEntry, target: KubeVersion | None) -> str:
 def describe_lifecycle(entry: LifecycleEntry, target: KubeVersion) -> str:
     """`deprecated in 1.8, removed in 1.16; use apps/v1 (served since 1.9)`."""
     parts = []
-    if entry.deprecated_in:
-        parts.append(f"deprecated in {entry.deprecated_in}")
-    if entry.removed_in:
-        parts.append(f"removed in {entry.removed_in}")
+    if entry.deprecated_label:
+        parts.append(f"deprecated in {entry.deprecated_label}")
+    if entry.removed_label:
+        parts.append(f"removed in {entry.removed_label}")
     text = ", ".join(parts)
+    if entry.addon is not None:
+        return text + _addon_replacement(entry, entry.addon)
     step = entry.replacement_at(target)
     if step is None:
         return text + "; no replacement API"
+    if step[2] is not None and step[2] > target:
+        return text + f"; no replacement is served at {target} yet: {entry.replacement_label} is served from {step[2]}"
     since = f" (served since {step[2]})" if step[2] else ""
     text += f"; use {replacement_label(entry, target)}{since}"
     if step[0] != entry.replacement_api_version:
         text += f", then {entry.replacement_label} once on {entry.replacement_available_in}+"
     return text
+
+
+def _addon_replacement(entry: LifecycleEntry, addon: AddonTimeline) -> str:
+    if entry.replacement_api_version:
+        since = f" (served since {addon.replacement_since})" if addon.replacement_since else ""
+        return f"; use {entry.replacement_label}{since}"
+    if addon.replacement_later:
+        return f"; no replacement is served by {addon.at} yet: {addon.replacement_later}"
+    return "; no replacement API"
 
 
 def lifecycle_finding(doc: Document, ctx: RuleContext, status: ApiStatus, rule_id: str, severity: Severity,
@@ -87,8 +102,10 @@ def lifecycle_finding(doc: Document, ctx: RuleContext, status: ApiStatus, rule_i
         doc,
         rule_id,
         severity,
-        f"{doc.api_version} {doc.kind} {verb} {ctx.target}: {describe_lifecycle(entry, ctx.target)}",
+        f"{doc.api_version} {doc.kind} {verb} {entry.where(ctx.target)}: {describe_lifecycle(entry, ctx.target)}",
         sub_id=f"{doc.api_version}/{doc.kind}",
         entry=entry,
         target=ctx.target,
+        # An add-on row names its source: the add-on's facts are not the Kubernetes deprecation guide.
+        details=(("source", entry.source),) if entry.addon is not None else (),
     )

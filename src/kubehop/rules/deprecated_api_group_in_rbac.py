@@ -71,7 +71,7 @@ def check(doc: Document, ctx: RuleContext) -> Iterator[Finding]:
                     ID,
                     SEVERITY,
                     f"{doc.kind} {doc.name or '(unnamed)'} rules[{index}] grants on {group or 'core'}/{resource}, "
-                    f"which {ctx.target} no longer serves (removed in {entry.removed_in}){instead}",
+                    f"which {entry.where(ctx.target)} no longer serves (removed in {entry.removed_label}){instead}",
                     sub_id=f"{group}/{resource}",
                     entry=entry,
                     target=ctx.target,
