@@ -9,6 +9,7 @@ from typing import Any
 
 from kubehop.errors import HelmRecordError
 from kubehop.helm.codec import encode_body
+from kubehop.helm.payload import b64decode_go
 from kubehop.helm.release import (
     HELM3_SECRET_TYPE,
     BadRecord,
@@ -64,8 +65,9 @@ def record_from_object(obj: Mapping[str, Any], storage: str) -> StoredRecord:
     if not isinstance(value, str) or not value:
         raise HelmRecordError("record has no data.release", key=where)
     if kind == "Secret":
+        # Secret data is []byte in Go: the API server (and helm reading a dump) decode it with Go's base64.
         try:
-            payload = base64.b64decode(value, validate=True).decode("ascii")
+            payload = b64decode_go(value).decode("ascii")
         except (binascii.Error, ValueError) as exc:
             raise HelmRecordError(f"Secret data.release is not base64 ({exc})", key=where) from exc
     elif kind == "ConfigMap":
