@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from kubehop.errors import HelmRecordError
 from kubehop.helm.codec import decode_body
 from kubehop.helm.manifest_scan import ManifestScanner
+from kubehop.helm.mismatch import describe, record_mismatches
 from kubehop.helm.release import BadRecord, StoredRecord, StoredRelease
 from kubehop.helm.storage.base import Query, ReleaseStorage
 from kubehop.model import Finding, Location, Severity
@@ -56,6 +57,7 @@ class ReleaseSummary:
     storage: str
     storage_key: str
     updated: str
+    mismatches: tuple[str, ...] = ()  # how the record's namespace, key or labels disagree with the body
 
 
 def summarise(item: StoredRelease) -> ReleaseSummary:
@@ -64,7 +66,14 @@ def summarise(item: StoredRelease) -> ReleaseSummary:
         name=rel.name, namespace=rel.namespace, revision=rel.version, status=rel.status, chart=rel.chart,
         app_version=rel.app_version, helm_version=rel.helm_major, storage=rec.storage,
         storage_key=f"{rec.namespace}/{rec.key}" if rec.namespace else rec.key, updated=rel.last_deployed,
+        mismatches=record_mismatches(rec, rel),
     )
+
+
+def mismatch_warning(item: StoredRelease) -> str | None:
+    """One line when the record's location disagrees with its body (Helm goes by the location), else None."""
+    found = record_mismatches(item.record, item.release)
+    return f"{describe(item.record, found)}; Helm goes by where the record is stored" if found else None
 
 
 def latest_only(rows: Iterable[ReleaseSummary]) -> list[ReleaseSummary]:
