@@ -33,11 +33,12 @@ def iter_releases(
     """Decoded revisions, streamed; unreadable records come back as BadRecords, never stop the stream.
 
     `release_namespace` filters on the release's own namespace, which for Tiller records (all kept
-    in the Tiller namespace) is only known after decoding.
+    in the Tiller namespace) is only known after decoding. A Helm 3 release lives where its records
+    are (the query's namespace), whatever namespace their bodies name.
     """
     for item in storage.list(query):
         decoded = decode_record(item) if isinstance(item, StoredRecord) else item
-        if (isinstance(decoded, StoredRelease) and release_namespace
+        if (isinstance(decoded, StoredRelease) and release_namespace and decoded.release.helm_major == 2
                 and decoded.release.namespace != release_namespace):
             continue
         yield decoded
