@@ -62,6 +62,7 @@ def test_mismatched_records_are_warned_refused_then_fixed_where_helm_looks_and_r
     assert main(["releases", "list", *where, "--all-revisions", "-o", "json"]) == 0
     captured = capsys.readouterr()
     rows = json.loads(captured.out)["releases"]
+    assert [(r["namespace"], r["revision"]) for r in rows] == [(ns, 1), (ns, 2)]  # where the records are
     assert rows[0]["mismatches"] == [f"stored in namespace {ns}, body says namespace old-home"]
     assert rows[1]["mismatches"] == [f"stored in namespace {ns}, body says namespace old-home",
                                      f"key sh.helm.release.v1.{NAME}.v5, body says sh.helm.release.v1.{NAME}.v2",

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from kubehop.convert.model import NO_DECISIONS, Decisions
 from kubehop.fix.convert import RevisionConversion, convert_release, rewrite
-from kubehop.helm.mismatch import key_revision, record_mismatches, stored_revision
+from kubehop.helm.mismatch import key_revision, located, record_mismatches, stored_revision
 from kubehop.helm.release import Release, StoredRecord, StoredRelease
 from kubehop.model import KubeVersion
 
@@ -98,15 +98,8 @@ class FixPlan:
     notes: tuple[str, ...] = field(default=())
 
 
-def _identity(rev: StoredRelease) -> tuple[str, str]:
-    """(name, namespace) of the release as Helm finds it: the record's name label and, for Helm 3, the
-    namespace the record is stored in (Tiller records all live in Tiller's namespace: the body's)."""
-    rel, rec = rev.release, rev.record
-    return (rec.name or rel.name, rec.namespace if rel.helm_major == 3 and rec.namespace else rel.namespace)
-
-
 def _halt(first: StoredRelease, outcome: Outcome, reason: str, notes: Sequence[str] = ()) -> FixPlan:
-    return FixPlan(*_identity(first), first.release.helm_major, outcome, reason, notes=tuple(notes))
+    return FixPlan(*located(first), first.release.helm_major, outcome, reason, notes=tuple(notes))
 
 
 def _mismatch_reason(mismatched: Sequence[tuple[StoredRelease, tuple[str, ...]]]) -> str:
@@ -166,7 +159,7 @@ def plan_release(
     conversions = [conversion]
     new_revision: int | None = None
     supersede: list[StoredRelease] = []
-    name, namespace = _identity(current)
+    name, namespace = located(current)
     if conversion.changed:
         new_revision = next_revision(revs)
         description = DESCRIPTION.format(target=options.target, source=current.release.version)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from kubehop.errors import HelmRecordError
 from kubehop.helm.codec import decode_body
 from kubehop.helm.manifest_scan import ManifestScanner
-from kubehop.helm.mismatch import describe, record_mismatches
+from kubehop.helm.mismatch import describe, located, record_mismatches
 from kubehop.helm.release import BadRecord, StoredRecord, StoredRelease
 from kubehop.helm.storage.base import Query, ReleaseStorage
 from kubehop.model import Finding, Location, Severity
@@ -38,8 +38,7 @@ def iter_releases(
     """
     for item in storage.list(query):
         decoded = decode_record(item) if isinstance(item, StoredRecord) else item
-        if (isinstance(decoded, StoredRelease) and release_namespace and decoded.release.helm_major == 2
-                and decoded.release.namespace != release_namespace):
+        if isinstance(decoded, StoredRelease) and release_namespace and located(decoded)[1] != release_namespace:
             continue
         yield decoded
 
@@ -63,8 +62,9 @@ class ReleaseSummary:
 
 def summarise(item: StoredRelease) -> ReleaseSummary:
     rel, rec = item.release, item.record
+    name, namespace = located(item)
     return ReleaseSummary(
-        name=rel.name, namespace=rel.namespace, revision=rel.version, status=rel.status, chart=rel.chart,
+        name=name, namespace=namespace, revision=rel.version, status=rel.status, chart=rel.chart,
         app_version=rel.app_version, helm_version=rel.helm_major, storage=rec.storage,
         storage_key=f"{rec.namespace}/{rec.key}" if rec.namespace else rec.key, updated=rel.last_deployed,
         mismatches=record_mismatches(rec, rel),
@@ -101,9 +101,10 @@ def scan_release(item: StoredRelease, scanner: Scanner | ManifestScanner) -> Ite
     """Scan a revision's manifest and every hook's manifest; findings carry release/revision/status."""
     manifests = scanner if isinstance(scanner, ManifestScanner) else ManifestScanner(scanner)
     rel, rec = item.release, item.record
+    name, namespace = located(item)
     base = Location(
         path=f"{rec.storage}:{rec.namespace}/{rec.key}" if rec.namespace else f"{rec.storage}:{rec.key}",
-        release=rel.name, namespace=rel.namespace, revision=rel.version, status=rel.status, storage_key=rec.key,
+        release=name, namespace=namespace, revision=rel.version, status=rel.status, storage_key=rec.key,
     )
     if rel.manifest:
         yield from manifests.scan(rel.manifest, base)

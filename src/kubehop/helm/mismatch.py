@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from kubehop.helm.release import Release, StoredRecord, helm2_status_label, storage_key
+from kubehop.helm.release import Release, StoredRecord, StoredRelease, helm2_status_label, storage_key
 
 _KEY_REVISION = re.compile(r"\.v(\d+)$")
 
@@ -49,3 +49,10 @@ def describe(record: StoredRecord, mismatches: tuple[str, ...]) -> str:
     """One line naming the record and how it disagrees with its body."""
     where = f"{record.namespace}/{record.key}" if record.namespace else record.key
     return f"{record.storage}:{where}: record disagrees with its release body ({'; '.join(mismatches)})"
+
+
+def located(item: StoredRelease) -> tuple[str, str]:
+    """(name, namespace) of the release as Helm finds it: the record's name label and, for Helm 3, the
+    namespace the record is stored in (Tiller keeps every release in its own namespace: the body's)."""
+    rel, rec = item.release, item.record
+    return (rec.name or rel.name, rec.namespace if rel.helm_major == 3 and rec.namespace else rel.namespace)
