@@ -162,3 +162,27 @@ def test_the_quick_pre_check_never_skips_a_manifest_the_converters_would_change(
         if not may_need_conversion(doc, version):
             result = convert_manifest(doc, version)
             assert result.text == doc and not result.changes, doc
+
+
+def test_every_other_deployed_revision_is_superseded_so_one_stays_deployed() -> None:
+    plan = plan_release(stored(3, ("deployed", "superseded", "deployed")), FixOptions(TARGET), NOW)
+    assert [w.what for w in plan.writes] == ["create revision 4 (deployed)", "update revision 3 (superseded)",
+                                             "update revision 1 (superseded)"]
+    assert any("revision 1 was deployed too" in n for n in plan.notes)
+
+
+def test_a_record_that_disagrees_with_its_body_is_refused_unless_forced() -> None:
+    first, second = stored(3, ("superseded", "deployed"))
+    moved = replace(second.record, key="sh.helm.release.v1.image-manager.v9", namespace="elsewhere",
+                    labels={**second.record.labels, "version": "9"})
+    revisions = [replace(first, record=replace(first.record, namespace="elsewhere")), replace(second, record=moved)]
+    refused = plan_release(revisions, FixOptions(TARGET), NOW)
+    assert refused.outcome is Outcome.SKIPPED and not refused.writes and "--force" in refused.reason
+    assert "sh.helm.release.v1.image-manager.v9: stored in namespace elsewhere, body says namespace apps" \
+           in refused.reason
+    forced = plan_release(revisions, FixOptions(TARGET, force=True), NOW)
+    create = forced.writes[0]
+    assert isinstance(create, Create) and forced.new_revision == 10
+    assert (create.namespace, create.release.namespace, create.key) == (
+        "elsewhere", "elsewhere", "sh.helm.release.v1.image-manager.v10")
+    assert (forced.name, forced.namespace) == ("image-manager", "elsewhere")
