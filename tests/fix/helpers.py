@@ -50,8 +50,8 @@ class CrashAfter:
         if self.left == 0:
             raise Crash(f"crashed after a write ({self.inner.name})")
 
-    def create(self, release: Release, *, labels: Mapping[str, str] = {}) -> StoredRecord:
-        record = self.inner.create(release, labels=labels)
+    def create(self, release: Release, *, labels: Mapping[str, str] = {}, namespace: str | None = None) -> StoredRecord:
+        record = self.inner.create(release, labels=labels, namespace=namespace)
         self._tick()
         return record
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from kubehop.fix.plan import Create, FixOptions, Outcome, Update, made_from, plan_release
 from kubehop.helm.codec import evolve
+from kubehop.helm.records import release_labels
 from kubehop.helm.release import StoredRecord, StoredRelease
 from kubehop.model import KubeVersion
 from tests.fix.helpers import NOW, TARGET
@@ -16,8 +19,7 @@ from tests.helm.factories import helm3_release
 def stored(helm_major: int, statuses: tuple[str, ...]) -> list[StoredRelease]:
     out = []
     for release in history(helm_major, "apps", statuses):
-        labels = {"name": release.name, "owner": "helm", "status": release.status, "version": str(release.version),
-                  "team": "imaging"}
+        labels = release_labels(release, now=1, created=True, extra={"team": "imaging"})
         record = StoredRecord(storage="test", key=release.key, namespace="apps", helm_major=helm_major,
                               labels=labels, payload="", raw={"key": release.key})
         out.append(StoredRelease(record, release))
@@ -77,8 +79,9 @@ def test_releases_without_a_usable_deployed_revision_are_skipped(helm_major: int
 
 def test_nothing_to_convert_is_unchanged() -> None:
     revision = stored(3, ("deployed",))[0]
-    current = helm3_release(name="web", manifest="---\n# Source: web/templates/svc.yaml\napiVersion: v1\n"
-                                                 "kind: Service\nmetadata:\n  name: web\n")
+    current = helm3_release(name=revision.release.name, namespace="apps",
+                            manifest="---\n# Source: web/templates/svc.yaml\napiVersion: v1\n"
+                                     "kind: Service\nmetadata:\n  name: web\n")
     plan = plan_release([StoredRelease(revision.record, current)], FixOptions(TARGET), NOW)
     assert plan.outcome is Outcome.UNCHANGED and not plan.writes
 
@@ -101,14 +104,15 @@ def test_an_interrupted_fix_is_finished_without_a_new_revision() -> None:
     assert isinstance(first.writes[0], Create)
     made = first.writes[0].release
     record = StoredRecord(storage="test", key=made.key, namespace="apps", helm_major=3,
-                          labels={"status": "deployed"}, payload="", raw={})
+                          labels=release_labels(made, now=2, created=True), payload="", raw={})
     crashed = [*revisions, StoredRelease(record, made)]  # revision 3 written, revision 2 still deployed
     plan = plan_release(crashed, FixOptions(TARGET), NOW)
     assert plan.outcome is Outcome.FIXED and plan.new_revision is None
     assert [w.what for w in plan.writes] == ["update revision 2 (superseded)"]
     assert any("finished an earlier fix" in n for n in plan.notes)
-    done = [revisions[0], StoredRelease(revisions[1].record, evolve(revisions[1].release, status="superseded")),
-            StoredRelease(record, made)]
+    superseded = evolve(revisions[1].release, status="superseded")
+    superseded_record = replace(revisions[1].record, labels=release_labels(superseded, now=3, created=False))
+    done = [revisions[0], StoredRelease(superseded_record, superseded), StoredRelease(record, made)]
     assert plan_release(done, FixOptions(TARGET), NOW).outcome is Outcome.UNCHANGED
 
 
@@ -158,3 +162,27 @@ def test_the_quick_pre_check_never_skips_a_manifest_the_converters_would_change(
         if not may_need_conversion(doc, version):
             result = convert_manifest(doc, version)
             assert result.text == doc and not result.changes, doc
+
+
+def test_every_other_deployed_revision_is_superseded_so_one_stays_deployed() -> None:
+    plan = plan_release(stored(3, ("deployed", "superseded", "deployed")), FixOptions(TARGET), NOW)
+    assert [w.what for w in plan.writes] == ["create revision 4 (deployed)", "update revision 3 (superseded)",
+                                             "update revision 1 (superseded)"]
+    assert any("revision 1 was deployed too" in n for n in plan.notes)
+
+
+def test_a_record_that_disagrees_with_its_body_is_refused_unless_forced() -> None:
+    first, second = stored(3, ("superseded", "deployed"))
+    moved = replace(second.record, key="sh.helm.release.v1.image-manager.v9", namespace="elsewhere",
+                    labels={**second.record.labels, "version": "9"})
+    revisions = [replace(first, record=replace(first.record, namespace="elsewhere")), replace(second, record=moved)]
+    refused = plan_release(revisions, FixOptions(TARGET), NOW)
+    assert refused.outcome is Outcome.SKIPPED and not refused.writes and "--force" in refused.reason
+    assert "sh.helm.release.v1.image-manager.v9: stored in namespace elsewhere, body says namespace apps" \
+           in refused.reason
+    forced = plan_release(revisions, FixOptions(TARGET, force=True), NOW)
+    create = forced.writes[0]
+    assert isinstance(create, Create) and forced.new_revision == 10
+    assert (create.namespace, create.release.namespace, create.key) == (
+        "elsewhere", "elsewhere", "sh.helm.release.v1.image-manager.v10")
+    assert (forced.name, forced.namespace) == ("image-manager", "elsewhere")

@@ -2,12 +2,17 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubehop.errors import HelmRecordError
 from kubehop.helm.codec import decode_body
-from kubehop.helm.payload import gunzip_bounded, unwrap, wrap
+from kubehop.helm.payload import b64decode_go, gunzip_bounded, unwrap, wrap
+from tests.helm.factories import helm2_proto, helm3_body
 
 
 def test_wrap_is_deterministic_gzip_level_9() -> None:
@@ -100,3 +105,48 @@ def test_truncated_member_is_reported_on_both_paths(limit: int) -> None:
     data = gzip.compress(b"x" * 50_000 + bytes(range(256)) * 200)[:-20]
     with pytest.raises(HelmRecordError, match="truncated"):
         gunzip_bounded(data, key="k", limit=limit)
+
+
+# Go's base64.StdEncoding, which Helm's decodeRelease uses, ignores CR and LF anywhere: records written
+# by other tools (a body wrapped at 64 or 76 columns, CRLF line ends, a final newline, no gzip) are read.
+def go_style(data: bytes, *, gz: bool, width: int | None, eol: str, trailing: bool) -> str:
+    """A payload as other tools write it: optionally not gzipped, wrapped, with CRLF or a final newline."""
+    text = base64.b64encode(gzip.compress(data, compresslevel=9) if gz else data).decode("ascii")
+    if width:
+        text = eol.join(text[i:i + width] for i in range(0, len(text), width))
+    return text + (eol if trailing else "")
+
+
+VARIANTS = st.fixed_dictionaries({
+    "gz": st.booleans(), "width": st.sampled_from([None, 64, 76]), "eol": st.sampled_from(["\n", "\r\n"]),
+    "trailing": st.booleans(),
+})
+
+
+@settings(max_examples=60, deadline=None)
+@given(variant=VARIANTS, name=st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True),
+       version=st.integers(1, 10_000), manifest=st.text(max_size=300))
+def test_every_payload_variant_helm_reads_is_read(variant: dict[str, Any], name: str, version: int,
+                                                   manifest: str) -> None:
+    body = helm3_body(name=name, version=version, manifest=manifest)
+    release = decode_body(go_style(json.dumps(body).encode(), **variant), 3, key="k")
+    assert (release.name, release.version, release.manifest) == (name, version, manifest)
+    proto = helm2_proto(name=name, version=version, manifest=manifest).SerializeToString()
+    old = decode_body(go_style(proto, **variant), 2, key="k")
+    assert (old.name, old.version, old.manifest) == (name, version, manifest)
+
+
+@pytest.mark.parametrize("text", ["", "YWJj", "YW\r\nJj", "\nYWJj\n", "YQ==\n", "Y\nQ\r\n=\n=\r\n", "YR=="])
+def test_go_base64_accepts(text: str) -> None:
+    # "YR==": non-zero padding bits are accepted (StdEncoding is not Strict()).
+    assert b64decode_go(text) == base64.b64decode(text.replace("\r", "").replace("\n", ""))
+
+
+@pytest.mark.parametrize("text", ["YW Jj", "YWJj\t", "YW-j", "YW_j", "YWJj\x0b", "YWJ\u00e9", "YWJ", "YQ=",
+                                  "YQ===", "=YWJ", "YW=j", "YQ==YQ==", "YQ==\nYQ==", "YWJjZA"],
+                         ids=["space", "tab", "url-minus", "url-underscore", "vertical-tab", "non-ascii",
+                              "short", "one-pad-short", "excess-padding", "leading-padding", "inner-padding",
+                              "data-after-padding", "data-after-padding-newline", "no-padding"])
+def test_go_base64_refuses_what_go_refuses(text: str) -> None:
+    with pytest.raises(HelmRecordError, match="payload is not base64"):
+        decode_body(text, 3, key="k")

@@ -56,3 +56,10 @@ def test_unreadable_objects(obj: dict[str, Any], message: str) -> None:
         record_from_object(obj, "s")
     bad = read_object(obj, "s")
     assert isinstance(bad, BadRecord) and message in bad.error
+
+
+def test_a_wrapped_secret_data_release_is_read_as_go_reads_it() -> None:
+    obj = secret()
+    canonical = obj["data"]["release"]
+    obj["data"]["release"] = "\r\n".join(canonical[i:i + 76] for i in range(0, len(canonical), 76)) + "\r\n"
+    assert record_from_object(obj, "s").payload == record_from_object(secret(), "s").payload

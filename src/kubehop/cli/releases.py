@@ -78,8 +78,8 @@ def _open(args: argparse.Namespace) -> tuple[Any, Any, str | None]:
     return storage, query, namespace
 
 
-def _stream(args: argparse.Namespace, bad: list[str]) -> Iterator[Any]:
-    from kubehop.helm.inventory import iter_releases
+def _stream(args: argparse.Namespace, bad: list[str], warnings: list[str] | None = None) -> Iterator[Any]:
+    from kubehop.helm.inventory import iter_releases, mismatch_warning
     from kubehop.helm.release import BadRecord
 
     storage, query, namespace = _open(args)
@@ -88,6 +88,10 @@ def _stream(args: argparse.Namespace, bad: list[str]) -> Iterator[Any]:
             if isinstance(item, BadRecord):
                 print(f"kubehop: skipped unreadable record in {item.storage}: {item.error}", file=sys.stderr)
                 bad.append(item.key)
+            elif (warning := mismatch_warning(item)) is not None:
+                print(f"kubehop: warning: {warning}", file=sys.stderr)
+                if warnings is not None:
+                    warnings.append(warning)
             yield item
     finally:
         close = getattr(storage, "close", None)
@@ -102,7 +106,9 @@ def _camel(key: str) -> str:
 
 def render_rows(rows: Sequence[Any], fmt: str) -> str:
     # The same envelope conventions as the findings reports (docs/json-output.md).
-    records = [{_camel(k): v for k, v in asdict(r).items()} for r in rows]
+    # `mismatches` is there only for a record that disagrees with its body (docs/releases.md).
+    records = [{_camel(k): list(v) if k == "mismatches" else v for k, v in asdict(r).items()
+                if k != "mismatches" or v} for r in rows]
     envelope = {"kubehopResultVersion": "1", "command": "releases list", "releases": records}
     if fmt == "json":
         return json.dumps(envelope, indent=2) + "\n"
@@ -147,10 +153,11 @@ def run_scan(args: argparse.Namespace) -> int:
     scanner = Scanner(ScanOptions(target=target, lifecycle=lifecycle, skip=split_rules(args.skip),
                                   only=split_rules(args.only)))
     bad: list[str] = []
-    findings = list(scan_releases(_stream(args, bad), scanner))
+    warnings: list[str] = []
+    findings = list(scan_releases(_stream(args, bad, warnings), scanner))
     meta = ReportMeta(command="releases scan", target=str(target), tool_version=__version__,
                       documents=scanner.stats.documents, sources=scanner.stats.sources,
-                      notes=tuple(scanner.stats.notes))
+                      notes=(*scanner.stats.notes, *warnings))
     write_report(render(findings, args.output, meta), args.output_file)
     code = int(exit_code_for(findings, args.fail_on))
     return code if code else int(ExitCode.ERROR if bad else ExitCode.OK)

@@ -46,7 +46,10 @@ def add_fix_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     fix.add_argument("--dry-run", action="store_true", help="show diffs and conversions; write nothing")
     fix.add_argument("--revisions", choices=("latest", "all"), default="latest",
                      help="all: also rewrite older revisions in place, so rollbacks to them work (default latest)")
-    fix.add_argument("--force", action="store_true", help="fix releases with an operation in progress (pending-*)")
+    fix.add_argument("--force", action="store_true",
+                     help="fix releases with an operation in progress (pending-*) or whose records disagree with "
+                          "their bodies (namespace, key, labels); the fix goes where Helm looks: the records' "
+                          "namespace and name, above every stored revision number")
     fix.add_argument("--backup", metavar="FILE",
                      help="backup file to create (default ./kubehop-releases-backup-<time>.jsonl)")
     add_decision_options(fix)
@@ -68,7 +71,8 @@ def add_fix_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
     restore.add_argument("file", metavar="FILE", help="a backup file written by `releases fix` or `releases backup`")
     _add_storage(restore)
     restore.add_argument("--force", action="store_true",
-                         help="restore even when newer revisions were written after the backup")
+                         help="restore even when newer revisions were written after the backup, or a revision "
+                              "the fix created was changed since")
     restore.set_defaults(func=run_restore)
 
 

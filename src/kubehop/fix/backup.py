@@ -2,13 +2,16 @@
 
 Line 1 is a header naming the storage. Every other line is either a `record` (the stored object or
 row exactly as read, so a restore writes it back byte for byte) or an `absent` key (a revision that
-did not exist and that the fix creates, so a restore removes it again). When a key appears twice,
-the first line wins: it is the state from before kubehop touched it.
+did not exist and that the fix creates, so a restore removes it again). An `absent` line also holds
+`written`, the SHA-256 of the payload the fix is about to store there, so a restore knows that the
+record it finds is the one the fix created. When a key appears twice, the first line wins: it is the
+state from before kubehop touched it.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -18,6 +21,7 @@ from typing import IO, Any
 
 from kubehop.errors import UsageError
 from kubehop.fix.plan import Create, FixPlan, Update
+from kubehop.helm.codec import encode_body
 from kubehop.helm.release import StoredRecord
 
 FORMAT = "kubehop-release-backup"
@@ -31,6 +35,7 @@ class BackupEntry:
     namespace: str  # where the record lives (Tiller namespace for Helm 2 Kubernetes storage)
     key: str
     raw: dict[str, Any] | None  # None = the key did not exist before
+    written: str = ""  # for an absent key: SHA-256 of the payload the fix stored there ("" in older backups)
 
     @property
     def absent(self) -> bool:
@@ -43,6 +48,11 @@ class Backup:
     storage: str
     created: str
     entries: tuple[BackupEntry, ...]
+
+
+def payload_digest(payload: str) -> str:
+    """SHA-256 of a stored payload (Helm's base64 string), naming exactly what a fix wrote."""
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def default_backup_path(now: datetime.datetime) -> Path:
@@ -79,7 +89,7 @@ class BackupWriter:
         assert self._handle is not None
         self._handle.write(json.dumps(obj, sort_keys=False, default=str) + "\n")
 
-    def _entry(self, release: str, helm_major: int, namespace: str, key: str, raw: Any) -> None:
+    def _entry(self, release: str, helm_major: int, namespace: str, key: str, raw: Any, written: str = "") -> None:
         if (namespace, key) in self._keys:
             return
         self._keys.add((namespace, key))
@@ -88,6 +98,8 @@ class BackupWriter:
                                 "helm_major": helm_major, "namespace": namespace, "key": key}
         if raw is not None:
             line["raw"] = raw
+        else:
+            line["written"] = written
         self._write_line(line)
         if raw is None:
             self.created += 1
@@ -105,7 +117,8 @@ class BackupWriter:
             if isinstance(write, Update):
                 self._entry(plan.name, plan.helm_major, write.expected.namespace, write.key, dict(write.expected.raw))
             elif isinstance(write, Create):
-                self._entry(plan.name, plan.helm_major, write.namespace, write.key, None)
+                self._entry(plan.name, plan.helm_major, write.namespace, write.key, None,
+                            payload_digest(encode_body(write.release)))
         self._sync()
 
     def save_records(self, release: str, records: Iterable[StoredRecord]) -> None:
@@ -152,7 +165,8 @@ def read_backup(path: Path) -> Backup:
         try:
             entry = BackupEntry(release=str(obj["release"]), helm_major=int(obj["helm_major"]),
                                 namespace=str(obj["namespace"]), key=str(obj["key"]),
-                                raw=obj["raw"] if obj.get("type") == "record" else None)
+                                raw=obj["raw"] if obj.get("type") == "record" else None,
+                                written=str(obj.get("written") or ""))
         except (KeyError, TypeError, ValueError) as exc:
             raise UsageError(f"{path}:{number}: incomplete backup entry ({exc})") from exc
         if entry.absent and obj.get("type") != "absent":

@@ -161,10 +161,13 @@ def rewrite(
     status: str | None = None,
     description: str | None = None,
     last_deployed: datetime.datetime | None = None,
+    name: str | None = None,
+    namespace: str | None = None,
 ) -> Release:
     """Apply a conversion (if any) and the given field changes to a copy of `release`."""
     converted = with_conversion(release, conversion) if conversion is not None and conversion.changed else release
-    return evolve(converted, version=version, status=status, description=description, last_deployed=last_deployed)
+    return evolve(converted, version=version, status=status, description=description, last_deployed=last_deployed,
+                  name=name, namespace=namespace)
 
 
 def change_lines(changes: Sequence[ManifestChange]) -> list[str]:

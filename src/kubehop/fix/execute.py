@@ -48,7 +48,7 @@ def execute(plan: FixPlan, storage: ReleaseStorage, backup: BackupWriter) -> Fix
     for write in plan.writes:
         try:
             if isinstance(write, Create):
-                storage.create(write.release, labels=write.labels)
+                storage.create(write.release, labels=write.labels, namespace=write.namespace)
             else:
                 storage.update(write.release, write.expected)
         except ConflictError as exc:

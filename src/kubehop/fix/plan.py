@@ -1,9 +1,11 @@
 """Decide what to write for one release, from all of its stored revisions (sans-IO).
 
 Write order (each step leaves a release Helm can use; a re-run finishes an interrupted fix):
-1. create revision L+1 (L = highest revision of any status) as `deployed`, holding the converted
-   manifest and hooks of revision D (the latest deployed one) and a description naming D;
-2. update D to `superseded`;
+1. create revision L+1 (L = the highest revision number any record carries, in its key, version label
+   or body) as `deployed`, holding the converted manifest and hooks of revision D (the latest deployed
+   one) and a description naming D, where Helm looks for the release: the namespace and name of D's
+   record (records whose location disagrees with their body are only fixed with --force);
+2. update D (and any other revision still deployed) to `superseded`;
 3. with --revisions all, rewrite every other revision's manifest and hooks in place.
 After step 1 the release has two deployed revisions; Helm uses the highest one (Storage.Deployed).
 A re-run sees that the latest deployed revision was made by kubehop from D and supersedes D.
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 
 from kubehop.convert.model import NO_DECISIONS, Decisions
 from kubehop.fix.convert import RevisionConversion, convert_release, rewrite
+from kubehop.helm.mismatch import key_revision, located, record_mismatches, stored_revision
 from kubehop.helm.release import Release, StoredRecord, StoredRelease
 from kubehop.model import KubeVersion
 
@@ -96,8 +99,20 @@ class FixPlan:
 
 
 def _halt(first: StoredRelease, outcome: Outcome, reason: str, notes: Sequence[str] = ()) -> FixPlan:
-    rel = first.release
-    return FixPlan(rel.name, rel.namespace, rel.helm_major, outcome, reason, notes=tuple(notes))
+    return FixPlan(*located(first), first.release.helm_major, outcome, reason, notes=tuple(notes))
+
+
+def _mismatch_reason(mismatched: Sequence[tuple[StoredRelease, tuple[str, ...]]]) -> str:
+    shown = "; ".join(f"revision record {r.record.key}: {', '.join(m)}" for r, m in mismatched[:3])
+    more = f"; and {len(mismatched) - 3} more" if len(mismatched) > 3 else ""
+    return f"stored records disagree with their release bodies ({shown}{more})"
+
+
+def next_revision(revisions: Sequence[StoredRelease]) -> int:
+    """One above every revision number the stored records carry (key, version label and body), so the
+    new key is free and the new revision is the latest for Helm (which sorts by the body's version)."""
+    return max(max(stored_revision(r.record), key_revision(r.record.key), r.release.version)
+               for r in revisions) + 1
 
 
 def plan_release(
@@ -110,6 +125,14 @@ def plan_release(
     latest = revs[-1]
     status = latest.release.status
     notes: list[str] = []
+    mismatched = [(r, m) for r in revs if (m := record_mismatches(r.record, r.release))]
+    if mismatched:
+        reason = _mismatch_reason(mismatched)
+        if not options.force:
+            return _halt(latest, Outcome.SKIPPED, f"{reason}; Helm goes by where a record is stored: check the "
+                                                  "records, or use --force to write the fix there")
+        notes.append(f"{reason}; fixed anyway because of --force: the new revision goes where Helm looks for "
+                     "the release (the records' namespace, name and revision numbers)")
     if status.startswith("pending"):
         if not options.force:
             return _halt(latest, Outcome.SKIPPED,
@@ -136,20 +159,29 @@ def plan_release(
     conversions = [conversion]
     new_revision: int | None = None
     supersede: list[StoredRelease] = []
+    name, namespace = located(current)
     if conversion.changed:
-        new_revision = latest.release.version + 1
+        new_revision = next_revision(revs)
         description = DESCRIPTION.format(target=options.target, source=current.release.version)
         new = rewrite(current.release, conversion, version=new_revision, status="deployed",
-                      description=description, last_deployed=now)
+                      description=description, last_deployed=now,
+                      name=name if name != current.release.name else None,
+                      namespace=namespace if namespace != current.release.namespace else None)
         writes.append(Create(new, current.record.namespace, current.record.labels))
         supersede.append(current)
     origin = made_from(current.release.description)
-    by_version = {r.release.version: r for r in revs}
-    unfinished = by_version.get(origin) if origin is not None else None
-    if unfinished is not None and unfinished is not current and unfinished.release.status == "deployed":
-        notes.append(f"finished an earlier fix: revision {origin} is still deployed next to revision "
-                     f"{current.release.version} made from it")
-        supersede.append(unfinished)
+    if conversion.changed or origin is not None:
+        # One deployed revision afterwards, as after `helm rollback`: every other one is superseded.
+        for rev in revs:
+            if rev is current or not (rev.release.status == "deployed" or rev.record.status == "deployed"):
+                continue
+            if rev.release.version == origin:
+                notes.append(f"finished an earlier fix: revision {origin} is still deployed next to revision "
+                             f"{current.release.version} made from it")
+            else:
+                notes.append(f"revision {rev.release.version} was deployed too; superseded, so that one "
+                             "revision is deployed")
+            supersede.append(rev)
 
     handled = set()
     for old in supersede:
@@ -170,9 +202,9 @@ def plan_release(
                 conversions.append(rev_conversion)
                 writes.append(Update(rewrite(rev.release, rev_conversion), rev.record, "converted in place"))
     if not writes:
-        return FixPlan(current.release.name, current.release.namespace, current.release.helm_major,
+        return FixPlan(name, namespace, current.release.helm_major,
                        Outcome.UNCHANGED, "nothing to convert", source=current.release.version,
                        conversions=tuple(conversions), notes=tuple(notes))
-    return FixPlan(current.release.name, current.release.namespace, current.release.helm_major, Outcome.FIXED,
+    return FixPlan(name, namespace, current.release.helm_major, Outcome.FIXED,
                    source=current.release.version, new_revision=new_revision, writes=tuple(writes),
                    conversions=tuple(conversions), notes=tuple(notes))

@@ -1,5 +1,6 @@
 """Put the records of a backup back exactly: saved records are rewritten as saved, revisions the fix
-created are removed. Saved records go back first, so the release always keeps a deployed revision."""
+created are removed (the backup names each key and the payload written there before it was written).
+Saved records go back first, so the release always keeps a deployed revision."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from kubehop.errors import KubehopError, RecordNotFoundError, UsageError
-from kubehop.fix.backup import Backup, BackupEntry
+from kubehop.fix.backup import Backup, BackupEntry, payload_digest
 from kubehop.fix.plan import made_from
 from kubehop.helm.codec import decode_body
 from kubehop.helm.release import StoredRecord
@@ -55,6 +56,27 @@ def _newer(storage: ReleaseStorage, entries: list[BackupEntry]) -> list[str]:
             and r.namespace == first.namespace and r.key not in known and r.version > top]
 
 
+def _created(storage: ReleaseStorage, entries: list[BackupEntry]) -> list[tuple[BackupEntry, StoredRecord, bool]]:
+    """The records now at the keys the fix created: (entry, record, still exactly what the fix wrote).
+
+    A backup names the payload the fix stored (`written`); older backups do not, and for them a record
+    counts as the fix's when its description says kubehop made it."""
+    found = []
+    for entry in entries:
+        if entry.raw is not None:
+            continue
+        try:
+            current = storage.get(entry.namespace, entry.key)
+        except RecordNotFoundError:
+            continue  # the fix stopped before creating it
+        if entry.written:
+            ours = payload_digest(current.payload) == entry.written
+        else:
+            ours = made_from(decode_body(current.payload, current.helm_major, key=current.key).description) is not None
+        found.append((entry, current, ours))
+    return found
+
+
 def _restore_release(storage: RestorableStorage, entries: list[BackupEntry], force: bool) -> RestoreResult:
     first = entries[0]
     where = (first.release, first.namespace, first.helm_major)
@@ -62,20 +84,19 @@ def _restore_release(storage: RestorableStorage, entries: list[BackupEntry], for
     if newer and not force:
         return RestoreResult(*where, "skipped", f"{', '.join(newer)} written after the backup; restoring would "
                                                 "leave them next to the restored revisions (use --force)")
+    created = _created(storage, entries)
+    changed = [entry.key for entry, _, ours in created if not ours and entry.written]
+    if changed and not force:
+        return RestoreResult(*where, "skipped", f"{', '.join(changed)} created by the fix and changed since; "
+                                                "restoring would remove them (use --force)")
     restored = removed = 0
     kept: list[str] = []
     for entry in entries:
         if entry.raw is not None:
             storage.put_raw(entry.raw)
             restored += 1
-    for entry in entries:
-        if entry.raw is not None:
-            continue
-        try:
-            current = storage.get(entry.namespace, entry.key)
-        except RecordNotFoundError:
-            continue
-        if made_from(decode_body(current.payload, current.helm_major, key=current.key).description) is None:
+    for entry, current, ours in created:
+        if not ours and not entry.written:
             kept.append(entry.key)
             continue
         storage.delete(current)

@@ -42,10 +42,13 @@ def evolve(
     manifest: str | None = None,
     description: str | None = None,
     last_deployed: datetime.datetime | None = None,
+    name: str | None = None,
+    namespace: str | None = None,
 ) -> Release:
     """A copy of `release` with some fields changed and everything else (unknown fields too) kept."""
     changes: dict[str, Any] = {
-        k: v for k, v in (("version", version), ("manifest", manifest), ("description", description))
+        k: v for k, v in (("version", version), ("manifest", manifest), ("description", description),
+                          ("name", name), ("namespace", namespace))
         if v is not None
     }
     if status is not None:

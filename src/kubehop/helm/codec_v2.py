@@ -111,16 +111,17 @@ def _set_text(fields: list[wire.Field], number: int, value: str) -> list[wire.Fi
 def evolve_proto(data: bytes, changes: Mapping[str, Any]) -> bytes:
     """Rewrite the named fields of a serialised hapi.release.Release; every other field is kept as is.
 
-    Supported changes: version (int), status (Helm 2 or Helm 3 spelling), manifest, description (str),
-    last_deployed, first_deployed, deleted (datetime).
+    Supported changes: version (int), status (Helm 2 or Helm 3 spelling), name, namespace, manifest,
+    description (str), last_deployed, first_deployed, deleted (datetime).
     """
     fields = wire.parse(data)
     info = wire.message(fields, REL_INFO)
     for name, value in changes.items():
         if name == "version":
             fields = wire.replace(fields, wire.make_varint(REL_VERSION, value) if value else None, REL_VERSION)
-        elif name == "manifest":
-            fields = _set_text(fields, REL_MANIFEST, value)
+        elif name in ("manifest", "name", "namespace"):
+            number = {"manifest": REL_MANIFEST, "name": REL_NAME, "namespace": REL_NAMESPACE}[name]
+            fields = _set_text(fields, number, value)
         elif name == "description":
             info = _set_text(info, INFO_DESCRIPTION, value)
         elif name == "status":

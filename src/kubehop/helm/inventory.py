@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from kubehop.errors import HelmRecordError
 from kubehop.helm.codec import decode_body
 from kubehop.helm.manifest_scan import ManifestScanner
+from kubehop.helm.mismatch import describe, located, record_mismatches
 from kubehop.helm.release import BadRecord, StoredRecord, StoredRelease
 from kubehop.helm.storage.base import Query, ReleaseStorage
 from kubehop.model import Finding, Location, Severity
@@ -32,12 +33,12 @@ def iter_releases(
     """Decoded revisions, streamed; unreadable records come back as BadRecords, never stop the stream.
 
     `release_namespace` filters on the release's own namespace, which for Tiller records (all kept
-    in the Tiller namespace) is only known after decoding.
+    in the Tiller namespace) is only known after decoding. A Helm 3 release lives where its records
+    are (the query's namespace), whatever namespace their bodies name.
     """
     for item in storage.list(query):
         decoded = decode_record(item) if isinstance(item, StoredRecord) else item
-        if (isinstance(decoded, StoredRelease) and release_namespace
-                and decoded.release.namespace != release_namespace):
+        if isinstance(decoded, StoredRelease) and release_namespace and located(decoded)[1] != release_namespace:
             continue
         yield decoded
 
@@ -56,15 +57,24 @@ class ReleaseSummary:
     storage: str
     storage_key: str
     updated: str
+    mismatches: tuple[str, ...] = ()  # how the record's namespace, key or labels disagree with the body
 
 
 def summarise(item: StoredRelease) -> ReleaseSummary:
     rel, rec = item.release, item.record
+    name, namespace = located(item)
     return ReleaseSummary(
-        name=rel.name, namespace=rel.namespace, revision=rel.version, status=rel.status, chart=rel.chart,
+        name=name, namespace=namespace, revision=rel.version, status=rel.status, chart=rel.chart,
         app_version=rel.app_version, helm_version=rel.helm_major, storage=rec.storage,
         storage_key=f"{rec.namespace}/{rec.key}" if rec.namespace else rec.key, updated=rel.last_deployed,
+        mismatches=record_mismatches(rec, rel),
     )
+
+
+def mismatch_warning(item: StoredRelease) -> str | None:
+    """One line when the record's location disagrees with its body (Helm goes by the location), else None."""
+    found = record_mismatches(item.record, item.release)
+    return f"{describe(item.record, found)}; Helm goes by where the record is stored" if found else None
 
 
 def latest_only(rows: Iterable[ReleaseSummary]) -> list[ReleaseSummary]:
@@ -91,9 +101,10 @@ def scan_release(item: StoredRelease, scanner: Scanner | ManifestScanner) -> Ite
     """Scan a revision's manifest and every hook's manifest; findings carry release/revision/status."""
     manifests = scanner if isinstance(scanner, ManifestScanner) else ManifestScanner(scanner)
     rel, rec = item.release, item.record
+    name, namespace = located(item)
     base = Location(
         path=f"{rec.storage}:{rec.namespace}/{rec.key}" if rec.namespace else f"{rec.storage}:{rec.key}",
-        release=rel.name, namespace=rel.namespace, revision=rel.version, status=rel.status, storage_key=rec.key,
+        release=name, namespace=namespace, revision=rel.version, status=rel.status, storage_key=rec.key,
     )
     if rel.manifest:
         yield from manifests.scan(rel.manifest, base)

@@ -16,10 +16,22 @@ DEFAULT_MAX_INFLATED = 256 * 1024 * 1024
 MAX_DEFLATE_RATIO = 1032
 
 
+def b64decode_go(text: str | bytes) -> bytes:
+    """Decode as Go's base64.StdEncoding (hence Helm's decodeRelease) does: the padded standard alphabet,
+    with CR and LF ignored anywhere ("New line characters (\\r and \\n) are ignored"), so a body wrapped
+    at 64 or 76 columns, with CRLF or a final newline, is read. Anything else (spaces, other junk,
+    missing or misplaced padding, data after it) is refused: binascii.Error, ValueError or
+    UnicodeEncodeError."""
+    data = text.encode("ascii") if isinstance(text, str) else text
+    if b"\n" in data or b"\r" in data:
+        data = data.translate(None, b"\r\n")
+    return binascii.a2b_base64(data, strict_mode=True)
+
+
 def b64decode_strict(text: str | bytes, *, key: str, what: str = "payload") -> bytes:
+    """`b64decode_go`, with a decoding error reported as a HelmRecordError naming the record."""
     try:
-        data = text.encode("ascii") if isinstance(text, str) else text
-        return binascii.a2b_base64(data, strict_mode=True)
+        return b64decode_go(text)
     except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
         raise HelmRecordError(f"{what} is not base64 ({exc})", key=key) from exc
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from kubehop.errors import HelmRecordError
 from kubehop.helm.codec import encode_body
+from kubehop.helm.payload import b64decode_go
 from kubehop.helm.release import (
     HELM3_SECRET_TYPE,
     BadRecord,
@@ -64,8 +65,9 @@ def record_from_object(obj: Mapping[str, Any], storage: str) -> StoredRecord:
     if not isinstance(value, str) or not value:
         raise HelmRecordError("record has no data.release", key=where)
     if kind == "Secret":
+        # Secret data is []byte in Go: the API server (and helm reading a dump) decode it with Go's base64.
         try:
-            payload = base64.b64decode(value, validate=True).decode("ascii")
+            payload = b64decode_go(value).decode("ascii")
         except (binascii.Error, ValueError) as exc:
             raise HelmRecordError(f"Secret data.release is not base64 ({exc})", key=where) from exc
     elif kind == "ConfigMap":
@@ -96,6 +98,17 @@ def release_labels(release: Release, *, now: int, created: bool, extra: Mapping[
     return labels
 
 
+def update_labels(release: Release, stored: Mapping[str, str], *, now: int) -> dict[str, str]:
+    """Labels of a record being rewritten in place: as Helm writes them, except that the record keeps
+    the name and version labels it has (where a record is stored is the truth, even when its body
+    disagrees: Helm finds revisions by these labels)."""
+    labels = release_labels(release, now=now, created=False, extra=stored)
+    for label in ("NAME", "VERSION") if release.helm_major == 2 else ("name", "version"):
+        if stored.get(label):
+            labels[label] = stored[label]
+    return labels
+
+
 def object_for(
     release: Release,
     *,
@@ -104,13 +117,15 @@ def object_for(
     labels: Mapping[str, str],
     resource_version: str | None = None,
     secret_type: str | None = None,
+    key: str | None = None,
 ) -> dict[str, Any]:
     """The Secret or ConfigMap that stores `release`, as Helm's secrets/cfgmaps drivers build it.
 
-    `secret_type` keeps the type of a Secret being replaced (the API server refuses to change it).
+    `secret_type` keeps the type of a Secret being replaced (the API server refuses to change it);
+    `key` keeps the name of a record being replaced (default: the key Helm derives from the release).
     """
     payload = encode_body(release)
-    metadata: dict[str, Any] = {"name": release.key, "namespace": namespace, "labels": dict(labels)}
+    metadata: dict[str, Any] = {"name": key or release.key, "namespace": namespace, "labels": dict(labels)}
     if resource_version is not None:
         metadata["resourceVersion"] = resource_version
     obj: dict[str, Any] = {"apiVersion": "v1", "kind": kind, "metadata": metadata}

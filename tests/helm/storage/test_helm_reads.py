@@ -5,14 +5,21 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from kubehop.helm.inventory import decode_record
+from kubehop.helm.release import StoredRelease
+from kubehop.helm.storage.base import Query
 from kubehop.helm.storage.kube import KubeStorage
 from kubehop.helm.storage.sql import SqlStorage
 from tests.fixtures.kube_api import KubeApi
 from tests.fixtures.postgres import Postgres
-from tests.helm.factories import helm3_release, manifest_for
+from tests.helm.factories import helm3_body, helm3_release, manifest_for
+from tests.helm.test_payload import go_style
 
 pytestmark = pytest.mark.helm
 
@@ -68,3 +75,82 @@ def test_helm_reads_kubehop_sql_records(helm_binary: str, kube_api: KubeApi, pos
     finally:
         storage.close()
     check_helm_agrees(helm_binary, kube_api, "sql", "apps", sql=url)
+
+
+# Records written by other tools: a body wrapped at 64 or 76 columns, CRLF, a final newline, no gzip.
+# kubehop reads every variant, and so does the real helm (its decodeRelease uses Go's base64, which
+# ignores CR and LF). The Secret's own data encoding is varied too (the API server decodes it with Go).
+VARIANT = st.fixed_dictionaries({
+    "gz": st.booleans(), "width": st.sampled_from([None, 64, 76]), "eol": st.sampled_from(["\n", "\r\n"]),
+    "trailing": st.booleans(),
+})
+HISTORY = st.lists(VARIANT, min_size=3, max_size=3)
+STATUSES = ("superseded", "superseded", "deployed")
+
+
+def _bodies(ns: str, variants: list[dict[str, Any]]) -> list[tuple[int, str, str]]:
+    """(revision, status, payload) of three revisions, each encoded with its own variant."""
+    out = []
+    for version, (status, variant) in enumerate(zip(STATUSES, variants, strict=True), 1):
+        body = helm3_body(namespace=ns, version=version, status=status,
+                          manifest=manifest_for("demo") + f"# revision {version}\n")
+        out.append((version, status, go_style(json.dumps(body).encode(), **variant)))
+    return out
+
+
+def _labels(version: int, status: str) -> dict[str, str]:
+    return {"name": "demo", "owner": "helm", "status": status, "version": str(version)}
+
+
+def _assert_both_read(helm: str, kube_api: KubeApi, storage: KubeStorage | SqlStorage, driver: str, ns: str,
+                      sql: str = "") -> None:
+    read = [decode_record(r) for r in storage.list(Query(name="demo", namespace=ns))]
+    assert sorted((r.release.version, r.release.status) for r in read if isinstance(r, StoredRelease)) == [
+        (1, "superseded"), (2, "superseded"), (3, "deployed")], read
+    history = json.loads(run_helm(helm, kube_api, driver, "history", "demo", "-n", ns, "-o", "json", sql=sql))
+    assert [(h["revision"], h["status"]) for h in history] == [(1, "superseded"), (2, "superseded"),
+                                                               (3, "deployed")]
+
+
+@pytest.mark.parametrize("kind", ["Secret", "ConfigMap"])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(variants=HISTORY, outer=VARIANT)
+def test_helm_and_kubehop_read_every_variant_in_secrets_and_configmaps(
+        helm_binary: str, kube_api: KubeApi, kind: str, variants: list[dict[str, Any]],
+        outer: dict[str, Any]) -> None:
+    ns = kube_api.namespace()
+    storage = KubeStorage(kube_api.api_client(), kind=kind, helm_major=3)
+    for version, status, payload in _bodies(ns, variants):
+        obj: dict[str, Any] = {"apiVersion": "v1", "kind": kind, "metadata": {
+            "name": f"sh.helm.release.v1.demo.v{version}", "namespace": ns, "labels": _labels(version, status)}}
+        if kind == "Secret":
+            obj["type"] = "helm.sh/release.v1"
+            obj["data"] = {"release": go_style(payload.encode("ascii"), **{**outer, "gz": False})}
+        else:
+            obj["data"] = {"release": payload}
+        storage.put_raw(obj)
+    _assert_both_read(helm_binary, kube_api, storage, kind.lower(), ns)
+
+
+@pytest.fixture(scope="module")
+def sql_url(helm_binary: str, kube_api: KubeApi, postgres: Postgres) -> str:
+    url = postgres.fresh_database()
+    assert json.loads(run_helm(helm_binary, kube_api, "sql", "list", "-A", "-o", "json", sql=url)) == []
+    return url
+
+
+@pytest.mark.postgres
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(variants=HISTORY)
+def test_helm_and_kubehop_read_every_variant_in_sql(helm_binary: str, kube_api: KubeApi, sql_url: str,
+                                                    variants: list[dict[str, Any]]) -> None:
+    ns = kube_api.namespace()
+    storage = SqlStorage(sql_url)
+    try:
+        for version, status, payload in _bodies(ns, variants):
+            storage.put_raw({"key": f"sh.helm.release.v1.demo.v{version}", "type": "helm.sh/release.v1",
+                             "body": payload, "name": "demo", "namespace": ns, "version": version,
+                             "status": status, "owner": "helm", "createdat": 1700000000, "modifiedat": 0})
+        _assert_both_read(helm_binary, kube_api, storage, "sql", ns, sql=sql_url)
+    finally:
+        storage.close()

@@ -41,8 +41,9 @@ class ReleaseStorage(Protocol):
 
     def get(self, namespace: str, key: str) -> StoredRecord: ...
 
-    def create(self, release: Release, *, labels: Mapping[str, str] = {}) -> StoredRecord:
-        """Store a new revision; ConflictError if the key exists. `labels` adds custom labels."""
+    def create(self, release: Release, *, labels: Mapping[str, str] = {}, namespace: str | None = None) -> StoredRecord:
+        """Store a new revision; ConflictError if the key exists. `labels` adds custom labels; `namespace`
+        is where the record goes (default: where Helm puts it, the release's or the Tiller namespace)."""
         ...
 
     def update(self, release: Release, expected: StoredRecord) -> StoredRecord:

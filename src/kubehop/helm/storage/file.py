@@ -19,7 +19,14 @@ import yaml
 
 from kubehop.errors import ConflictError, HelmRecordError, RecordNotFoundError, StorageError
 from kubehop.fsutil import write_atomically
-from kubehop.helm.records import helm_major_of, object_for, read_object, record_from_object, release_labels
+from kubehop.helm.records import (
+    helm_major_of,
+    object_for,
+    read_object,
+    record_from_object,
+    release_labels,
+    update_labels,
+)
 from kubehop.helm.release import DEFAULT_TILLER_NAMESPACE, BadRecord, Release, StoredRecord
 from kubehop.helm.storage.base import Query
 
@@ -114,9 +121,10 @@ class FileStorage:
                 return str(item.get("kind") or "Secret")
         return "ConfigMap" if release.helm_major == 2 else "Secret"
 
-    def create(self, release: Release, *, labels: Mapping[str, str] = {}) -> StoredRecord:
+    def create(self, release: Release, *, labels: Mapping[str, str] = {}, namespace: str | None = None) -> StoredRecord:
         with self._locked() as items:
-            namespace = self._tiller_namespace if release.helm_major == 2 else (release.namespace or "default")
+            if namespace is None:
+                namespace = self._tiller_namespace if release.helm_major == 2 else (release.namespace or "default")
             obj = object_for(release, kind=self._kind_for(items, release), namespace=namespace,
                              labels=release_labels(release, now=int(time.time()), created=True, extra=labels))
             if any(_identity(i)[1:] == _identity(obj)[1:] for i in items):
@@ -146,9 +154,9 @@ class FileStorage:
         raise RecordNotFoundError(f"{self.name}: {expected.namespace}/{expected.key} not found")
 
     def update(self, release: Release, expected: StoredRecord) -> StoredRecord:
-        obj = object_for(release, kind=expected.kind or "Secret", namespace=expected.namespace,
+        obj = object_for(release, kind=expected.kind or "Secret", namespace=expected.namespace, key=expected.key,
                          secret_type=expected.raw.get("type"),
-                         labels=release_labels(release, now=int(time.time()), created=False, extra=expected.labels))
+                         labels=update_labels(release, expected.labels, now=int(time.time())))
         self._replace(expected, obj)
         return record_from_object(obj, self.name)
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from kubehop.errors import ConflictError, RecordNotFoundError, StorageError
-from kubehop.helm.records import object_for, read_object, record_from_object, release_labels
+from kubehop.helm.records import object_for, read_object, record_from_object, release_labels, update_labels
 from kubehop.helm.release import (
     DEFAULT_TILLER_NAMESPACE,
     BadRecord,
@@ -122,9 +122,9 @@ class KubeStorage:
         if release.helm_major != self._helm_major:
             raise StorageError(f"{self.name} stores Helm {self._helm_major} records, not Helm {release.helm_major}")
 
-    def create(self, release: Release, *, labels: Mapping[str, str] = {}) -> StoredRecord:
+    def create(self, release: Release, *, labels: Mapping[str, str] = {}, namespace: str | None = None) -> StoredRecord:
         self._check_generation(release)
-        namespace = self._namespace_for(release)
+        namespace = namespace or self._namespace_for(release)
         body = object_for(release, kind=self._kind, namespace=namespace,
                           labels=release_labels(release, now=int(time.time()), created=True, extra=labels))
         created = self._request("create_namespaced_{}", namespace, body)
@@ -136,8 +136,8 @@ class KubeStorage:
         if expected.resource_version is None:
             raise StorageError(f"{expected.key}: record has no resourceVersion; read it from the API first")
         body = object_for(
-            release, kind=self._kind, namespace=expected.namespace,
-            labels=release_labels(release, now=int(time.time()), created=False, extra=expected.labels),
+            release, kind=self._kind, namespace=expected.namespace, key=expected.key,
+            labels=update_labels(release, expected.labels, now=int(time.time())),
             resource_version=expected.resource_version, secret_type=expected.raw.get("type"),
         )
         replaced = self._request("replace_namespaced_{}", expected.key, expected.namespace, body)

@@ -104,8 +104,8 @@ class SqlStorage:
             raise StorageError(record.error)
         return record
 
-    def create(self, release: Release, *, labels: Mapping[str, str] = {}) -> StoredRecord:
-        namespace = release.namespace or "default"
+    def create(self, release: Release, *, labels: Mapping[str, str] = {}, namespace: str | None = None) -> StoredRecord:
+        namespace = namespace or release.namespace or "default"
         now = int(time.time())
         try:
             with self._conn.transaction(), self._conn.cursor() as cur:
@@ -129,11 +129,12 @@ class SqlStorage:
         raw = expected.raw
         try:
             with self._conn.transaction(), self._conn.cursor() as cur:
+                # The row keeps its name and version (Helm finds revisions by them, whatever the body says).
                 cur.execute(
-                    "UPDATE releases_v1 SET body = %s, name = %s, version = %s, status = %s, owner = 'helm', "
+                    "UPDATE releases_v1 SET body = %s, status = %s, owner = 'helm', "
                     "modifiedat = %s WHERE key = %s AND namespace = %s AND body = %s AND status = %s "
                     "AND modifiedat = %s",
-                    (encode_body(release), release.name, release.version, release.status, int(time.time()),
+                    (encode_body(release), release.status, int(time.time()),
                      expected.key, expected.namespace, raw["body"], raw["status"], raw["modifiedat"]),
                 )
                 changed = cur.rowcount
