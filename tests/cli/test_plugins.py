@@ -117,6 +117,24 @@ def test_helm_plugin_installs_from_the_repository_and_from_the_archive(
     assert version.returncode == 0 and version.stdout.startswith(f"kubehop {__version__}"), version.stderr
 
 
+def test_helm_plugin_installs_from_a_git_repository_url(any_helm: Helm, tmp_path: Path) -> None:
+    # `helm plugin install <repository URL>` clones the repository and needs plugin.yaml at its root.
+    repo = tmp_path / "kubehop"
+    (repo / "helm-plugin").mkdir(parents=True)
+    (repo / "plugin.yaml").write_bytes((ROOT / "plugin.yaml").read_bytes())
+    (repo / "helm-plugin" / "hop.sh").write_bytes((ROOT / "helm-plugin" / "hop.sh").read_bytes())
+    (repo / "helm-plugin" / "hop.sh").chmod(0o755)
+    git = ["git", "-C", str(repo), "-c", "user.name=kubehop", "-c", "user.email=kubehop@localhost"]
+    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "plugin"]):
+        subprocess.run([*git, *args], check=True, capture_output=True, timeout=30)
+    env = _env(tmp_path / "home")
+    verify = ["--verify=false"] if any_helm.major >= 4 else []  # Helm 4 verifies by default; git has no .prov
+    done = _run(any_helm, env, "plugin", "install", f"file://{repo}", *verify)
+    assert done.returncode == 0, done.stderr
+    version = _run(any_helm, env, "hop", "--version")
+    assert version.returncode == 0 and version.stdout.startswith(f"kubehop {__version__}"), version.stderr
+
+
 def test_helm_hop_without_kube_context(installed: tuple[Helm, Path], kube_api: KubeApi) -> None:
     helm, home = installed
     ns = kube_api.namespace()
