@@ -89,6 +89,14 @@ def _installed(helm: Helm, cluster: KubeCluster, url: str, tmp_path: Path) -> tu
     return ns, env
 
 
+def _kept(after: dict[str, Any], before: dict[str, Any]) -> None:
+    """`after` has every field `before` has, with the same value, but the manifest and `info`."""
+    assert set(after) == set(before)
+    for name in set(before) - {"manifest", "info"}:
+        assert after[name] == before[name], name
+    assert set(after["info"]) >= set(before["info"])
+
+
 def test_fix_keeps_every_field_each_helm_wrote(any_helm: Helm, cluster: KubeCluster, postgres: Postgres,
                                                tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                capsys: pytest.CaptureFixture[str]) -> None:
@@ -135,3 +143,34 @@ def test_fix_keeps_every_field_each_helm_wrote(any_helm: Helm, cluster: KubeClus
     manifest = subprocess.run([any_helm.path, "get", "manifest", "demo", "-n", ns], env=env,
                               capture_output=True, text=True, timeout=60, check=False)
     assert "apiVersion: networking.k8s.io/v1\nkind: Ingress" in manifest.stdout, manifest.stderr
+
+
+def test_rewrites_in_place_and_restores_keep_each_helms_fields(
+        any_helm: Helm, cluster: KubeCluster, postgres: Postgres, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    url = postgres.fresh_database()
+    ns, env = _installed(any_helm, cluster, url, tmp_path)
+    upgrade = subprocess.run([any_helm.path, "upgrade", "demo", str(tmp_path / "demo"), "-n", ns,
+                              "--disable-openapi-validation", "--set", "replicas=3"], env=env,
+                             capture_output=True, text=True, timeout=120, check=False)
+    assert upgrade.returncode == 0, upgrade.stderr
+    before = _bodies(url, ns)
+    assert [before[v]["info"]["status"] for v in (1, 2)] == ["superseded", "deployed"]
+    assert before[2]["config"] == {"replicas": 3}
+
+    monkeypatch.setenv("HELM_DRIVER_SQL_CONNECTION_STRING", url)
+    monkeypatch.chdir(tmp_path)
+    backup = str(tmp_path / "backup.jsonl")
+    assert main(["releases", "fix", "demo", "--storage", "sql", "-n", ns, "--target", "1.22", "--revisions", "all",
+                 "--backup", backup]) == 0
+    capsys.readouterr()
+    after = _bodies(url, ns)
+    assert sorted(after) == [1, 2, 3]
+    _kept(after[1], before[1])  # rewritten in place: its status, description and times kept too
+    assert after[1]["info"] == before[1]["info"] and "networking.k8s.io/v1" in after[1]["manifest"]
+    _kept(after[2], before[2])
+    _kept({**after[3], "version": 2}, before[2])  # the new revision: revision 2's fields, converted
+    assert after[3]["info"]["status"] == "deployed" and after[2]["info"]["status"] == "superseded"
+
+    assert main(["releases", "restore-backup", backup, "--storage", "sql"]) == 0
+    assert _bodies(url, ns) == before  # every record back exactly, every field included
