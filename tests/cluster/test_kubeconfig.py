@@ -46,9 +46,11 @@ def _version(kubeconfig: str | None = None, context: str | None = None) -> KubeV
     return server_version(api_client(kubeconfig, context))
 
 
-def test_missing_files_in_kubeconfig_list_are_skipped(kube_api: KubeApi, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("KUBECONFIG", os.pathsep.join([str(tmp_path / "missing"), str(kube_api.kubeconfig)]))
+def test_missing_and_empty_files_in_kubeconfig_list_are_skipped(kube_api: KubeApi, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "empty").write_text("", encoding="utf-8")
+    monkeypatch.setenv("KUBECONFIG", os.pathsep.join([str(tmp_path / "missing"), str(tmp_path / "empty"), "",
+                                                      str(kube_api.kubeconfig)]))
     assert _version() == KubeVersion(1, 26, 4)
     assert context_name() == "kmock" and context_namespace() == "default"
 

@@ -54,7 +54,15 @@ def kubeconfig_files(kubeconfig: str | None, env: Mapping[str, str]) -> tuple[li
     listed = env.get("KUBECONFIG", "")
     named = [p for p in listed.split(os.pathsep) if p] if listed else ["~/.kube/config"]
     expanded = [os.path.expanduser(p) for p in named]
-    return [p for p in dict.fromkeys(expanded) if os.path.exists(p)], os.pathsep.join(named)
+    return [p for p in dict.fromkeys(expanded) if os.path.exists(p) and not _empty(p)], os.pathsep.join(named)
+
+
+def _empty(path: str) -> bool:
+    """An empty file in the list is an empty config to kubectl, not an error."""
+    try:
+        return os.path.isfile(path) and not Path(path).read_bytes().strip()
+    except OSError:
+        return False
 
 
 def resolve(kubeconfig: str | None = None, context: str | None = None, *,
