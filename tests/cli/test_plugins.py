@@ -205,6 +205,23 @@ def test_helm_plugin_runs_kubehop_with_helms_namespace(installed: tuple[Helm, Pa
     assert '"kind": "DaemonSet"' in done.stdout and '"namespace": "tools"' in done.stdout
 
 
+def test_krew_archive_launcher_runs_as_a_kubectl_plugin(archives: Path, tmp_path: Path) -> None:
+    import tarfile
+
+    with tarfile.open(archives / f"kubectl-hop-{__version__}.tar.gz") as tar:
+        tar.extractall(tmp_path / "krew", filter="data")
+    launcher = tmp_path / "krew" / "kubectl-hop"
+    assert launcher.stat().st_mode & 0o111
+    kubectl = BIN / "kubectl"
+    cmd = [str(kubectl), "hop", "--version"] if kubectl.exists() else [str(launcher), "--version"]
+    env = {**os.environ, "PATH": f"{launcher.parent}{os.pathsep}{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith(f"kubehop {__version__}"), done.stderr
+    missing = subprocess.run([str(launcher), "--version"], env={**env, "KUBEHOP": str(tmp_path / "nowhere")},
+                             capture_output=True, text=True, check=False, timeout=60)
+    assert missing.returncode == 1 and "kubehop not found" in missing.stderr
+
+
 def test_kubectl_plugin_is_installed_on_path() -> None:
     plugin = BIN / "kubectl-hop"
     if not plugin.exists():
