@@ -103,7 +103,7 @@ def _from_files(files: list[str], named: str, context: str | None) -> KubeAccess
         current = current or str(merger.config_files[path].get("current-context") or "")
     merged = merger.config
     merged.value["current-context"] = current  # kubectl: the first file to set current-context wins
-    source = named if len(files) > 1 or named != files[0] else files[0]
+    source = files[0] if len(files) == 1 else named
     chosen = context or current
     if not chosen:
         raise ClusterError(f"kubeconfig {source}: no current context set (pass --context)")
