@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up kubehop on a fresh machine: a virtualenv in .venv with kubehop and the real helm binary.
+# Set up kubehop on a fresh machine: a virtualenv in .venv with kubehop and the real helm binaries
+# (Helm 3 as .venv/bin/helm, Helm 4 as .venv/bin/helm4).
 # With --test, also the test tools and the servers the tests start themselves (PostgreSQL, etcd 3.4).
 # Re-running is cheap: what is already there is kept.
 set -euo pipefail

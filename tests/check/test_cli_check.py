@@ -13,6 +13,7 @@ import yaml
 from kubehop.cli import main
 from kubehop.helm.storage.file import FileStorage
 from tests.check.helpers import DATA
+from tests.fixtures.tools import Helm
 from tests.helm.factories import helm3_release
 
 SEED = DATA / "seed"
@@ -96,8 +97,9 @@ def test_upgrade_diffs_against_the_stored_deployed_revision(capsys: pytest.Captu
 
 
 @pytest.mark.helm
-def test_chart_is_rendered_with_helm_and_the_values_fix_passes(capsys: pytest.CaptureFixture[str],
-                                                               helm_binary: str) -> None:
+def test_chart_is_rendered_with_helm_and_the_values_fix_passes(capsys: pytest.CaptureFixture[str], any_helm: Helm,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KUBEHOP_HELM", any_helm.path)
     chart = str(DATA / "chart-x")
     args = ["check", "upgrade", "x", "-n", "kube-system", "--helm-version", "3.17.3", "--chart", chart,
             "--current-manifest", str(SEED / "revision-2.yaml"), "--live", str(SEED / "live.yaml")]

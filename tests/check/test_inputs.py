@@ -11,6 +11,7 @@ from kubehop.check.served import served_map
 from kubehop.errors import ManifestError, UsageError
 from kubehop.lifecycle import Lifecycle
 from kubehop.model import KubeVersion
+from tests.fixtures.tools import Helm
 
 
 def rev(version: int, status: str) -> Revision:
@@ -60,8 +61,10 @@ def test_quantities() -> None:
     assert parse_quantity("lots") is None
 
 
-def test_chart_render_leaves_out_hooks_and_crds(helm_binary: str) -> None:
+def test_chart_render_leaves_out_hooks_and_crds(any_helm: Helm, monkeypatch: pytest.MonkeyPatch) -> None:
     from kubehop.check.inputs import render_chart_manifest
+
+    monkeypatch.setenv("KUBEHOP_HELM", any_helm.path)
     from tests.check.helpers import DATA
 
     manifest = render_chart_manifest(str(DATA / "chart-x"), release="x", namespace="kube-system", values=(),
@@ -72,15 +75,17 @@ def test_chart_render_leaves_out_hooks_and_crds(helm_binary: str) -> None:
         render_chart_manifest(str(DATA / "nope"), release="x", namespace="d", values=(), set_values=())
 
 
-def test_helm_versions(helm_binary: str) -> None:
+def test_helm_versions(any_helm: Helm, monkeypatch: pytest.MonkeyPatch) -> None:
     from kubehop.check.session import detect_helm_version, parse_helm_version
 
+    monkeypatch.setenv("KUBEHOP_HELM", any_helm.path)
     assert parse_helm_version("v3.17.3+ge4da497") == (3, 17, 3)
     assert parse_helm_version("2.17") == (2, 17, 0)
     with pytest.raises(UsageError, match="not a Helm version"):
         parse_helm_version("three")
-    detected = detect_helm_version()  # the helm installed by the set-up script
-    assert detected is not None and detected[0] == 3
+    assert parse_helm_version("v4.3.1+gc0d08d0") == (4, 3, 1)
+    detected = detect_helm_version()  # each helm installed by the set-up script
+    assert detected is not None and detected[0] == any_helm.major
 
 
 def test_storage_failure_suggests_the_offline_options(capsys: pytest.CaptureFixture[str], tmp_path: Path,

@@ -20,6 +20,8 @@ from kubehop.helm.storage.sql import SqlStorage
 from tests.fix.conftest import helm_env
 from tests.fix.seed import NAME, history
 from tests.fixtures.kube_api import KubeApi, write_kubeconfig
+from tests.fixtures.postgres import Postgres
+from tests.fixtures.tools import Helm
 
 pytestmark = [pytest.mark.helm, pytest.mark.postgres]
 
@@ -129,9 +131,12 @@ def _helm(helm: str, env: dict[str, str], *args: str) -> subprocess.CompletedPro
 
 
 def test_helm_upgrade_works_after_the_fix_through_the_sql_driver(
-        helm_binary: str, kube_api: KubeApi, helm_sql: str, api_1_19: Path, tmp_path: Path,
+        any_helm: Helm, kube_api: KubeApi, postgres: Postgres, api_1_19: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     ns = "imaging"
+    helm_binary = any_helm.path
+    helm_sql = postgres.fresh_database()
+    assert _helm(helm_binary, helm_env(kube_api, "sql", helm_sql), "list", "-A").returncode == 0  # Helm's schema
     storage = SqlStorage(helm_sql)
     try:
         for release in history(3, ns):

@@ -38,3 +38,17 @@ def test_undecodable_payload_becomes_bad_record(tmp_path: Path) -> None:
     (item,) = iter_releases(FileStorage(path), Query())
     assert isinstance(item, BadRecord)
     assert item.key == "sh.helm.release.v1.demo.v1" and "default/sh.helm.release.v1.demo.v1: " in item.error
+
+
+def test_helm4_records_are_told_from_helm3_ones_and_group_with_them(tmp_path: Path) -> None:
+    from kubehop.helm.codec_v3 import release_from_json
+    from tests.helm.factories import helm3_body
+
+    storage = FileStorage(tmp_path / "r.yaml")
+    storage.create(helm3_release(name="web", namespace="a", version=1, status="superseded"))
+    # Revision 2 written by Helm 4 (apply_method in the record), after a Helm 3 revision 1: one release.
+    storage.create(release_from_json({**helm3_body(name="web", namespace="a", version=2), "apply_method": "ssa"}))
+    storage.create(release_from_json({**helm3_body(name="api", namespace="a", version=1), "apply_method": "csa"}))
+    rows = [summarise(i) for i in iter_releases(storage, Query()) if isinstance(i, StoredRelease)]
+    assert sorted((r.name, r.revision, r.helm_version) for r in rows) == [("api", 1, 4), ("web", 1, 3), ("web", 2, 4)]
+    assert [(r.name, r.revision, r.helm_version) for r in latest_only(rows)] == [("api", 1, 4), ("web", 2, 4)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,7 +37,7 @@ def add_lifecycle_option(parser: argparse.ArgumentParser) -> None:
 
 def add_cluster_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("cluster access")
-    group.add_argument("--kubeconfig", default=os.environ.get("KUBECONFIG"), help="kubeconfig file ($KUBECONFIG)")
+    group.add_argument("--kubeconfig", default=None, help="kubeconfig file (default: $KUBECONFIG, ~/.kube/config)")
     group.add_argument("--context", help="kubeconfig context to use")
     group.add_argument(
         "-n", "--namespace", default=None,

@@ -121,8 +121,8 @@ def run(args: argparse.Namespace) -> int:
 def _cluster_live(args: argparse.Namespace, texts: list[str], paths: list[str]) -> dict[tuple[str, str, str], Any]:
     import os
 
-    from kubehop.cluster.client import api_client, context_namespace
-    from kubehop.cluster.live import ClusterReader, context_name
+    from kubehop.cluster.client import api_client, context_name, context_namespace
+    from kubehop.cluster.live import ClusterReader
     from kubehop.convert.cluster import fetch_live, workloads_needing_a_selector
     from kubehop.convert.documents import is_object, split_documents
 
@@ -131,7 +131,7 @@ def _cluster_live(args: argparse.Namespace, texts: list[str], paths: list[str]) 
     keys = workloads_needing_a_selector(objects)
     if not keys:
         return {}
-    kubeconfig = args.kubeconfig or os.environ.get("KUBECONFIG")
+    kubeconfig = args.kubeconfig
     namespace = (args.namespace or os.environ.get("HELM_NAMESPACE") or context_namespace(kubeconfig, args.context)
                  or "default")
     reader = ClusterReader(api_client(kubeconfig, args.context), context_name(kubeconfig, args.context))

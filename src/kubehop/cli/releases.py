@@ -125,7 +125,7 @@ def render_rows(rows: Sequence[Any], fmt: str) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from kubehop.helm.inventory import latest_only, summarise
+    from kubehop.helm.inventory import latest_only, record_format, summarise
     from kubehop.helm.release import StoredRelease
     from kubehop.model import ExitCode
 
@@ -134,7 +134,7 @@ def run_list(args: argparse.Namespace) -> int:
     if not args.all_revisions:
         rows = latest_only(rows)
     else:
-        rows.sort(key=lambda r: (r.namespace, r.name, r.helm_version, r.revision))
+        rows.sort(key=lambda r: (r.namespace, r.name, record_format(r), r.revision))
     write_report(render_rows(rows, args.output), args.output_file)
     return int(ExitCode.ERROR if bad else ExitCode.OK)
 

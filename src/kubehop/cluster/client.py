@@ -1,35 +1,24 @@
-"""Build an official-client ApiClient from --kubeconfig/--context, and read the server version."""
+"""Build an official-client ApiClient as kubectl finds its credentials, and read the server version."""
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 from typing import Any
 
+from kubehop.cluster.kubeconfig import SERVICE_ACCOUNT_DIR, resolve
 from kubehop.errors import ClusterError
 from kubehop.model import KubeVersion
 
 
-def api_client(kubeconfig: str | None = None, context: str | None = None) -> Any:
-    """An ApiClient for the kubeconfig (default $KUBECONFIG, then ~/.kube/config) and context.
+def api_client(kubeconfig: str | None = None, context: str | None = None, *,
+               service_account_dir: Path = SERVICE_ACCOUNT_DIR) -> Any:
+    """An ApiClient for the credentials kubectl would use (--kubeconfig, $KUBECONFIG merged, ~/.kube/config,
+    else the in-cluster service account); an empty context means the current one (Helm passes
+    HELM_KUBECONTEXT empty)."""
+    from kubernetes import client
 
-    Inside a pod with no kubeconfig, the in-cluster service account is used.
-    """
-    from kubernetes import config
-    from kubernetes.config.config_exception import ConfigException
-
-    path = kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")
-    first = path.split(os.pathsep)[0]
-    if not kubeconfig and not os.path.exists(first) and os.environ.get("KUBERNETES_SERVICE_HOST"):
-        config.load_incluster_config()  # type: ignore[no-untyped-call]
-        from kubernetes import client
-
-        return client.ApiClient()
-    try:
-        return config.new_client_from_config(  # type: ignore[no-untyped-call]
-            config_file=first, context=context, persist_config=False
-        )
-    except (ConfigException, OSError, TypeError, ValueError) as exc:
-        raise ClusterError(f"{first}: cannot load kubeconfig (context {context or 'current'}): {exc}") from exc
+    access = resolve(kubeconfig, context, service_account_dir=service_account_dir)
+    return client.ApiClient(configuration=access.configuration())
 
 
 def server_version(client: Any) -> KubeVersion:
@@ -48,17 +37,19 @@ def server_version(client: Any) -> KubeVersion:
 
 
 def context_namespace(kubeconfig: str | None = None, context: str | None = None) -> str | None:
-    """The namespace set on the kubeconfig context, if any (Helm's default namespace after $HELM_NAMESPACE)."""
-    from kubernetes import config
-    from kubernetes.config.config_exception import ConfigException
+    """The namespace set on the kubeconfig context, or the pod's in-cluster (Helm's default after $HELM_NAMESPACE).
 
-    path = (kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")).split(os.pathsep)[0]
-    if not os.path.exists(path):
-        return None
+    None when there is no usable kubeconfig: the command that needs the cluster reports why.
+    """
     try:
-        contexts, current = config.list_kube_config_contexts(config_file=path)  # type: ignore[no-untyped-call]
-    except (ConfigException, OSError, TypeError, ValueError):
+        return resolve(kubeconfig, context).namespace
+    except ClusterError:
         return None
-    chosen = next((c for c in contexts if c.get("name") == context), None) if context else current
-    namespace = ((chosen or {}).get("context") or {}).get("namespace")
-    return str(namespace) if namespace else None
+
+
+def context_name(kubeconfig: str | None = None, context: str | None = None) -> str:
+    """The context a client built from these options talks to (for messages and finding locations)."""
+    try:
+        return resolve(kubeconfig, context).context
+    except ClusterError:
+        return context or "current"

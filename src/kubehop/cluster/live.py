@@ -9,7 +9,6 @@ as each page is parsed.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,23 +18,6 @@ from kubehop.errors import ClusterError, ClusterRequestError, ResourceForbiddenE
 
 METADATA_ONLY = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json"
 REQUEST_TIMEOUT = 60.0
-
-
-def context_name(kubeconfig: str | None, context: str | None) -> str:
-    """The context a client built from these options talks to (for messages and finding locations)."""
-    if context:
-        return context
-    from kubernetes import config
-    from kubernetes.config.config_exception import ConfigException
-
-    path = (kubeconfig or os.environ.get("KUBECONFIG") or os.path.expanduser("~/.kube/config")).split(os.pathsep)[0]
-    if not os.path.exists(path):
-        return "in-cluster" if os.environ.get("KUBERNETES_SERVICE_HOST") else "current"
-    try:
-        _, current = config.list_kube_config_contexts(config_file=path)  # type: ignore[no-untyped-call]
-    except (ConfigException, OSError, TypeError, ValueError):
-        return "current"
-    return str((current or {}).get("name") or "current")
 
 
 class ClusterReader:

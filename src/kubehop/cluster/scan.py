@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from kubehop.cluster.client import context_name
 from kubehop.cluster.discovery import ServedResource, groups_to_discover, plan_lists, wanted_kinds
 from kubehop.cluster.evidence import Evidence, LiveRef, object_evidence, served_evidence
-from kubehop.cluster.live import ClusterReader, context_name
+from kubehop.cluster.live import ClusterReader
 from kubehop.errors import ClusterRequestError, ResourceForbiddenError
 from kubehop.lifecycle import ApiStatus
 from kubehop.model import Document, Finding, KubeVersion, Location, Severity

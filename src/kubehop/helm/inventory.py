@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from kubehop.errors import HelmRecordError
 from kubehop.helm.codec import decode_body
 from kubehop.helm.manifest_scan import ManifestScanner
 from kubehop.helm.mismatch import describe, located, record_mismatches
-from kubehop.helm.release import BadRecord, StoredRecord, StoredRelease
+from kubehop.helm.release import BadRecord, Release, StoredRecord, StoredRelease
 from kubehop.helm.storage.base import Query, ReleaseStorage
 from kubehop.model import Finding, Location, Severity
 from kubehop.scan import Scanner
@@ -60,12 +60,28 @@ class ReleaseSummary:
     mismatches: tuple[str, ...] = ()  # how the record's namespace, key or labels disagree with the body
 
 
+def written_by(release: Release) -> int:
+    """The Helm major version that wrote the record, as far as the record shows it.
+
+    Helm 3 and Helm 4 share the v1 record format; Helm 4 adds `apply_method` (`ssa` or `csa`) to every
+    release it writes, so a v1 record with that field is Helm 4's and one without it Helm 3's.
+    """
+    if release.helm_major == 3 and isinstance(release.body, Mapping) and "apply_method" in release.body:
+        return 4
+    return release.helm_major
+
+
+def record_format(row: ReleaseSummary) -> int:
+    """Helm 2 (Tiller) or the v1 format Helm 3 and 4 share: revisions of one release group by this."""
+    return 2 if row.helm_version == 2 else 3
+
+
 def summarise(item: StoredRelease) -> ReleaseSummary:
     rel, rec = item.release, item.record
     name, namespace = located(item)
     return ReleaseSummary(
         name=name, namespace=namespace, revision=rel.version, status=rel.status, chart=rel.chart,
-        app_version=rel.app_version, helm_version=rel.helm_major, storage=rec.storage,
+        app_version=rel.app_version, helm_version=written_by(rel), storage=rec.storage,
         storage_key=f"{rec.namespace}/{rec.key}" if rec.namespace else rec.key, updated=rel.last_deployed,
         mismatches=record_mismatches(rec, rel),
     )
@@ -81,10 +97,10 @@ def latest_only(rows: Iterable[ReleaseSummary]) -> list[ReleaseSummary]:
     """The highest revision of each release (as `helm list` shows), sorted by namespace and name."""
     latest: dict[tuple[int, str, str], ReleaseSummary] = {}
     for row in rows:
-        key = (row.helm_version, row.namespace, row.name)
+        key = (record_format(row), row.namespace, row.name)
         if key not in latest or latest[key].revision < row.revision:
             latest[key] = row
-    return sorted(latest.values(), key=lambda r: (r.namespace, r.name, r.helm_version))
+    return sorted(latest.values(), key=lambda r: (r.namespace, r.name, record_format(r)))
 
 
 def bad_record_finding(bad: BadRecord) -> Finding:

@@ -18,6 +18,7 @@ from kubehop.helm.storage.kube import KubeStorage
 from kubehop.helm.storage.sql import SqlStorage
 from tests.fixtures.kube_api import KubeApi
 from tests.fixtures.postgres import Postgres
+from tests.fixtures.tools import Helm
 from tests.helm.factories import helm3_body, helm3_release, manifest_for
 from tests.helm.test_payload import go_style
 
@@ -57,24 +58,24 @@ def check_helm_agrees(helm: str, kube_api: KubeApi, driver: str, ns: str, sql: s
 
 
 @pytest.mark.parametrize(("kind", "driver"), [("Secret", "secret"), ("ConfigMap", "configmap")])
-def test_helm_reads_kubehop_secrets_and_configmaps(helm_binary: str, kube_api: KubeApi, kind: str,
+def test_helm_reads_kubehop_secrets_and_configmaps(any_helm: Helm, kube_api: KubeApi, kind: str,
                                                    driver: str) -> None:
     ns = kube_api.namespace()
     write_history(KubeStorage(kube_api.api_client(), kind=kind, helm_major=3), ns)
-    check_helm_agrees(helm_binary, kube_api, driver, ns)
+    check_helm_agrees(any_helm.path, kube_api, driver, ns)
 
 
 @pytest.mark.postgres
-def test_helm_reads_kubehop_sql_records(helm_binary: str, kube_api: KubeApi, postgres: Postgres) -> None:
+def test_helm_reads_kubehop_sql_records(any_helm: Helm, kube_api: KubeApi, postgres: Postgres) -> None:
     url = postgres.fresh_database()
     # Helm creates its own schema (migrations) on first use; kubehop never does.
-    assert json.loads(run_helm(helm_binary, kube_api, "sql", "list", "-A", "-o", "json", sql=url)) == []
+    assert json.loads(run_helm(any_helm.path, kube_api, "sql", "list", "-A", "-o", "json", sql=url)) == []
     storage = SqlStorage(url)
     try:
         write_history(storage, "apps")
     finally:
         storage.close()
-    check_helm_agrees(helm_binary, kube_api, "sql", "apps", sql=url)
+    check_helm_agrees(any_helm.path, kube_api, "sql", "apps", sql=url)
 
 
 # Records written by other tools: a body wrapped at 64 or 76 columns, CRLF, a final newline, no gzip.
