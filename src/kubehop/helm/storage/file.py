@@ -31,6 +31,11 @@ from kubehop.helm.release import DEFAULT_TILLER_NAMESPACE, BadRecord, Release, S
 from kubehop.helm.storage.base import Query
 
 
+# libyaml when PyYAML has it: every write reads and rewrites the whole file, so this sets its cost.
+_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def load_items(path: Path, *, missing_ok: bool = False) -> list[dict[str, Any]]:
     """The objects of a List (or a single object, or a multi-document YAML stream) in `path`."""
     try:
@@ -42,7 +47,7 @@ def load_items(path: Path, *, missing_ok: bool = False) -> list[dict[str, Any]]:
     except OSError as exc:
         raise StorageError(f"{path}: cannot read ({exc})") from exc
     try:
-        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+        docs = [d for d in yaml.load_all(text, Loader=_LOADER) if d is not None]
     except yaml.YAMLError as exc:
         raise StorageError(f"{path}: not YAML ({exc})") from exc
     items: list[dict[str, Any]] = []
@@ -57,8 +62,8 @@ def load_items(path: Path, *, missing_ok: bool = False) -> list[dict[str, Any]]:
 
 
 def dump_items(items: list[dict[str, Any]]) -> str:
-    return yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {}},
-                          sort_keys=False, default_flow_style=False, width=1 << 20)
+    return yaml.dump({"apiVersion": "v1", "kind": "List", "items": items, "metadata": {}}, Dumper=_DUMPER,
+                     sort_keys=False, default_flow_style=False, width=1 << 20)
 
 
 def _identity(obj: Mapping[str, Any]) -> tuple[str, str, str]:
