@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kubehop.cli.common import add_decision_options, add_target_option, decisions_from_args, write_report
+from kubehop.cli.common import add_decision_options, add_target_option, decisions_from_args, log, write_report
 from kubehop.errors import ManifestError, UsageError
 from kubehop.model import ExitCode, KubeVersion
 
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         _print_manifests([result.text for _p, _r, result in results])
         for row in rows:
             if row.message:
-                print(f"# kubehop: {row.file}:{row.line} {row.object}: {row.kind}: {row.message}", file=sys.stderr)
+                log.warning("%s:%s %s: %s: %s", row.file, row.line, row.object, row.kind, row.message)
         return int(ExitCode.OK)
     written: list[str] = []
     try:
@@ -101,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
                 if result.changed:
                     backup = replace_with_backup(path, result.text)
                     written.append(str(path))
-                    print(f"kubehop: wrote {path} (backup {backup})", file=sys.stderr)
+                    log.warning("wrote %s (backup %s)", path, backup)
         elif args.out_dir:
             for _path, rel, result in results:
                 write_file(Path(args.out_dir) / rel, result.text)

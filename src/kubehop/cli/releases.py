@@ -5,12 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from kubehop.cli.common import add_lifecycle_option, add_output_option, add_target_option, write_report
+from kubehop.cli.common import (
+    add_lifecycle_option,
+    add_output_option,
+    add_target_option,
+    emit_notes,
+    log,
+    terminal_meta,
+    write_report,
+)
 
 HELP = "list, scan, fix, back up and restore Helm 2 and Helm 3 release records (every revision)"
 STORAGE_HELP = ("secret | configmap | sql | tiller-configmap | tiller-secret | file:PATH "
@@ -86,7 +93,7 @@ def _stream(args: argparse.Namespace, bad: list[str]) -> Iterator[Any]:
     try:
         for item in iter_releases(storage, query, release_namespace=namespace):
             if isinstance(item, BadRecord):
-                print(f"kubehop: skipped unreadable record in {item.storage}: {item.error}", file=sys.stderr)
+                log.warning("skipped unreadable record in %s: %s", item.storage, item.error)
                 bad.append(item.key)
             yield item
     finally:
@@ -145,12 +152,13 @@ def run_scan(args: argparse.Namespace) -> int:
     lifecycle = Lifecycle.load(args.lifecycle) if args.lifecycle else Lifecycle.default()
     target = lifecycle.parse_target(args.target)
     scanner = Scanner(ScanOptions(target=target, lifecycle=lifecycle, skip=split_rules(args.skip),
-                                  only=split_rules(args.only)))
+                                  only=split_rules(args.only, "--only")))
     bad: list[str] = []
     findings = list(scan_releases(_stream(args, bad), scanner))
     meta = ReportMeta(command="releases scan", target=str(target), tool_version=__version__,
                       documents=scanner.stats.documents, sources=scanner.stats.sources,
-                      notes=tuple(scanner.stats.notes))
+                      notes=tuple(scanner.stats.notes), **terminal_meta(args))
     write_report(render(findings, args.output, meta), args.output_file)
+    emit_notes(meta.notes)
     code = int(exit_code_for(findings, args.fail_on))
     return code if code else int(ExitCode.ERROR if bad else ExitCode.OK)
