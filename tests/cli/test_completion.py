@@ -59,6 +59,7 @@ def test_bash_completes_commands_subcommands_options_and_choices(bash_script: Pa
     assert complete(bash_script, "kubehop", "scan", "-o", "") == ["table", "json", "yaml", "markdown", "csv",
                                                                    "sarif", "junit"]
     assert complete(bash_script, "kubehop", "completion", "") == []  # a positional: -o default offers files
+    assert "--backup-dir" in complete(bash_script, "kubehop", "convert", "--")
 
 
 def test_every_command_and_option_is_in_every_script(capsys: pytest.CaptureFixture[str]) -> None:
