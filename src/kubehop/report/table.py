@@ -30,7 +30,7 @@ def _where(f: Finding) -> str:
         return loc.path.split("/", 1)[1]  # namespace/resource/name#evidence under the context's heading
     if loc.template:
         template = loc.template
-        if loc.release is None and "/" in template:  # chart/templates/x.yaml under the chart's heading
+        if "/" in template:  # CHART/templates/x.yaml under the chart's or release's heading
             template = template.split("/", 1)[1]
         return f"{template}:{loc.line}" if loc.line else template
     return str(loc.line) if loc.line is not None else "-"
@@ -117,9 +117,10 @@ def _line(cells: Sequence[str], widths: Sequence[int], colored: int = -1, severi
 
 
 def format_table(findings: Sequence[Finding], width: int | None = None,
-                 color: bool = False) -> tuple[list[str], bool]:
+                 color: bool = False) -> tuple[list[str], set[int]]:
     """The grouped table's lines (per source: a heading, the column headers, one row per finding), and
-    whether a cell was shortened or a column left out to fit `width`."""
+    the findings (by index) whose row lost something to fit `width`: a shortened cell, or a value in a
+    column left out (DEPRECATED aside: the message says it)."""
     groups: dict[str, list[Finding]] = {}
     for f in findings:
         groups.setdefault(source_of(f), []).append(f)
@@ -130,11 +131,12 @@ def format_table(findings: Sequence[Finding], width: int | None = None,
     columns = [columns[i] for i in used]
     rows = {key: [cells[key][i] for i in used] for key in cells}
     widths = [max(len(c.header), *(len(r[i]) for r in rows.values())) for i, c in enumerate(columns)]
-    full = list(widths)
     fitted, widths = _fit(columns, widths, width)
-    narrowed = len(fitted) < len(columns) or any(w < full[columns.index(c)] for c, w in zip(fitted, widths,
-                                                                                             strict=True))
     index = [columns.index(c) for c in fitted]
+    shown = dict(zip(index, widths, strict=True))
+    cut = {n for n, f in enumerate(findings)
+           if any(text and (len(text) > shown[i] if i in shown else columns[i].header != "DEPRECATED")
+                  for i, text in enumerate(rows[id(f)]))}
     colored = next(i for i, c in enumerate(fitted) if c.header == "SEVERITY") if color else -1
     out: list[str] = []
     for source, members in groups.items():
@@ -147,7 +149,7 @@ def format_table(findings: Sequence[Finding], width: int | None = None,
     if hidden:
         out += ["", *_wrap(f"(left out to fit {width} columns: {', '.join(hidden)}; --wide shows every column)",
                            width)]
-    return out, narrowed
+    return out, cut
 
 
 def _wrap(text: str, width: int | None) -> list[str]:
@@ -160,10 +162,10 @@ def render(findings: Sequence[Finding], meta: ReportMeta) -> str:
     summary = summary_line(findings, meta)
     if not findings:
         return "\n".join(_wrap(summary[:1].upper() + summary[1:], meta.width)) + "\n"
-    table, narrowed = format_table(findings, meta.width, meta.color)
+    table, cut = format_table(findings, meta.width, meta.color)
     out = [*table, ""]
-    # A shortened table may hide a replacement or a version: then every finding's message is listed.
-    explained = [f for f in findings if narrowed or f.rule_id not in _API_RULES]
+    # The messages that need reading, and those of rows the width cut short (all they hid is said there).
+    explained = [f for n, f in enumerate(findings) if n in cut or f.rule_id not in _API_RULES]
     if explained:
         out.append("Details:")
         for f in explained:
