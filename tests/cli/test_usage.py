@@ -138,3 +138,21 @@ def test_good_rule_selection_still_works(capsys: pytest.CaptureFixture[str], mon
     assert "--skip missing-selector[" in capsys.readouterr().err
     assert main(["check", "rollback", "x", "--skip", "selector-missing[x"]) == 1
     assert "--skip selector-missing[x: not a rule ID or a finding tag" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("path", "parser"), COMMANDS, ids=IDS)
+def test_quiet_and_verbose_are_accepted_by_every_command(path: list[str], parser: argparse.ArgumentParser) -> None:
+    flags = {flag for action in parser._actions for flag in action.option_strings}
+    assert {"-q", "--quiet", "-v", "--verbose"} <= flags, parser.prog
+
+
+def test_quiet_hides_convert_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = tmp_path / "web.yaml"
+    manifest.write_text("apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: web}\n"
+                        "spec: {template: {metadata: {labels: {app: web}}}}\n")
+    assert main(["convert", str(manifest), "-t", "1.22"]) == 0
+    out, err = capsys.readouterr()
+    assert "apiVersion: apps/v1" in out and err.startswith("# kubehop: ")
+    assert main(["convert", str(manifest), "-t", "1.22", "-q"]) == 0
+    out, err = capsys.readouterr()
+    assert "apiVersion: apps/v1" in out and err == ""

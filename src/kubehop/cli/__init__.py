@@ -109,7 +109,12 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("kubehop: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler], force=True)
+    # kubehop's own logger is set up on every run (main() may run many times in one process, e.g. demo);
+    # other libraries' loggers go through the root logger, set up once.
+    log.handlers = [handler]
+    log.setLevel(level)
+    log.propagate = False
+    logging.basicConfig(level=level, handlers=[handler])
     # The Kubernetes client's transport retries are noise; kubehop reports the final error itself.
     logging.getLogger("urllib3").setLevel(logging.DEBUG if verbose > 1 else logging.CRITICAL)
 
