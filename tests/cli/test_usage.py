@@ -156,3 +156,14 @@ def test_quiet_hides_convert_notes(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["convert", str(manifest), "-t", "1.22", "-q"]) == 0
     out, err = capsys.readouterr()
     assert "apiVersion: apps/v1" in out and err == ""
+
+
+def test_quiet_keeps_the_error_of_an_unreadable_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "examples/releases/helm3-image-manager.yaml").read_text()
+    broken = tmp_path / "broken.yaml"
+    first = text.index("release: ") + len("release: ")
+    broken.write_text(text[:first] + "not~base64" + text[text.index("\n", first):])
+    assert main(["releases", "scan", "--storage", f"file:{broken}", "-t", "1.22", "--fail-on", "none",
+                 "-o", "json", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"kubehop: skipped unreadable record in file:{broken}: ")  # exit 1 is explained

@@ -93,7 +93,7 @@ def _stream(args: argparse.Namespace, bad: list[str]) -> Iterator[Any]:
     try:
         for item in iter_releases(storage, query, release_namespace=namespace):
             if isinstance(item, BadRecord):
-                log.warning("skipped unreadable record in %s: %s", item.storage, item.error)
+                log.error("skipped unreadable record in %s: %s", item.storage, item.error)  # exit 1: kept by -q
                 bad.append(item.key)
             yield item
     finally:
