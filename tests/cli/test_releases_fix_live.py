@@ -60,3 +60,17 @@ def test_live_selector_is_kept(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 def test_missing_live_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main([*FIX, "--live", str(tmp_path / "nope.yaml")]) == 1
     assert capsys.readouterr().err.startswith(f"kubehop: error: {tmp_path / 'nope.yaml'}")
+
+
+OTHER_TOOLS_FLAGS = {"--audit-policy-file"}  # kube-apiserver's, named in audit notes
+
+
+def test_every_flag_a_conversion_note_names_is_one_convert_and_releases_fix_have() -> None:
+    import re
+
+    golden = ROOT / "tests" / "golden" / "convert"
+    named = {flag for notes in golden.glob("*/notes.txt")
+             for flag in re.findall(r"(?<![\w-])--[a-z][a-z-]+", notes.read_text())} - OTHER_TOOLS_FLAGS
+    assert "--live" in named and "--webhook-side-effects" in named
+    parser = build_parser()
+    assert named <= _options(parser, "convert") and named <= _options(parser, "releases", "fix")
