@@ -21,6 +21,7 @@ class Column:
     min_width: int = 0  # may be shortened down to this width (0: never shortened) ...
     shrink_rank: int = 0  # ... lowest rank first
     drop_rank: int = 0  # > 0: may be left out to fit, lowest rank first
+    keep: str = "start"  # what a shortened cell keeps: its start, its "end" (a line number) or its "version"
 
 
 def _where(f: Finding) -> str:
@@ -41,10 +42,10 @@ def _replacement(f: Finding) -> str:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("WHERE", _where, min_width=8, shrink_rank=3),
+    Column("WHERE", _where, min_width=8, shrink_rank=3, keep="end"),
     Column("SEVERITY", lambda f: str(f.severity)),
     Column("OBJECT", lambda f: f"{f.kind}/{f.name}" if f.name else f.kind, min_width=12, shrink_rank=3),
-    Column("API VERSION", lambda f: f.api_version, min_width=12, shrink_rank=2),
+    Column("API VERSION", lambda f: f.api_version, min_width=12, shrink_rank=2, keep="version"),
     Column("REPLACEMENT", _replacement, min_width=12, shrink_rank=1, drop_rank=3),
     Column("DEPRECATED", lambda f: f.deprecated_in, drop_rank=1),
     Column("REMOVED", lambda f: f.removed_in, drop_rank=3),
@@ -53,6 +54,7 @@ COLUMNS: tuple[Column, ...] = (
 INDENT = "  "
 _CLUSTER = "cluster:"  # live objects: cluster:CONTEXT/[NAMESPACE/]RESOURCE/NAME#EVIDENCE
 _API_RULES = ("removed-api", "deprecated-api")
+_IMPLIED = ("DEPRECATED", "RULE")  # left out, they hide nothing the Details do not say
 _COLORS = {
     Severity.ERROR: "\033[1;31m",
     Severity.REMOVED: "\033[1;31m",
@@ -77,39 +79,53 @@ def _total(widths: Sequence[int]) -> int:
     return len(INDENT) + sum(widths) + 2 * (len(widths) - 1)
 
 
-def _shrink(columns: list[Column], widths: list[int], width: int) -> list[int]:
-    """Widths shortened, widest first within the lowest shrink rank, until a row fits (or none can shrink)."""
+def _shrink(columns: list[Column], widths: list[int], width: int, up_to: int) -> list[int]:
+    """Widths shortened, widest first among the columns of shrink rank <= up_to, until a row fits."""
     widths = list(widths)
-    for rank in sorted({c.shrink_rank for c in columns if c.shrink_rank}):
-        while _total(widths) > width:
-            shrinkable = [i for i, c in enumerate(columns) if 0 < c.shrink_rank <= rank and widths[i] > c.min_width]
-            if not shrinkable:
-                break
-            widths[max(shrinkable, key=lambda i: widths[i])] -= 1
+    while _total(widths) > width:
+        shrinkable = [i for i, c in enumerate(columns) if 0 < c.shrink_rank <= up_to and widths[i] > c.min_width]
+        if not shrinkable:
+            break
+        widths[max(shrinkable, key=lambda i: widths[i])] -= 1
     return widths
 
 
+# (optional columns left out up to this drop rank, columns shortened up to this shrink rank), tried in order:
+# a column of little worth goes before the names and places are cut short.
+_STAGES = ((0, 0), (1, 1), (1, 2), (2, 2), (2, 3), (3, 3))
+
+
 def _fit(columns: list[Column], widths: list[int], width: int | None) -> tuple[list[Column], list[int]]:
-    """Every column in full if that fits `width` (None: no limit); else leave out the optional columns one
-    rank at a time, shortening the rest, until a row fits."""
-    if width is None or _total(widths) <= width:
+    """The columns and widths of the first stage whose rows fit `width` (None: no limit), else the last."""
+    if width is None:
         return columns, widths
-    for drop in sorted({c.drop_rank for c in columns if c.drop_rank}):
-        keep = [i for i, c in enumerate(columns) if c.drop_rank == 0 or c.drop_rank > drop]
-        columns, widths = [columns[i] for i in keep], [widths[i] for i in keep]
-        shrunk = _shrink(columns, widths, width)
-        if _total(shrunk) <= width:
-            return columns, shrunk
-    return columns, _shrink(columns, widths, width)
+    chosen: tuple[list[Column], list[int]] = (columns, widths)
+    for dropped, shrunk in _STAGES:
+        keep = [i for i, c in enumerate(columns) if not 0 < c.drop_rank <= dropped]
+        kept = [columns[i] for i in keep]
+        chosen = kept, _shrink(kept, [widths[i] for i in keep], width, shrunk)
+        if _total(chosen[1]) <= width:
+            break
+    return chosen
 
 
-def _cell(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _cell(text: str, width: int, keep: str = "start") -> str:
+    """text, or text shortened to `width` with an ellipsis where it says least."""
+    if len(text) <= width:
+        return text
+    if keep == "end":  # templates/daemonset.yaml:12 -> …daemonset.yaml:12
+        return "…" + text[len(text) - width + 1:]
+    version = text[text.rfind("/"):] if keep == "version" and "/" in text else ""
+    if version and len(version) + 2 <= width:  # extensions/v1beta1 -> ext…/v1beta1
+        return text[: width - 1 - len(version)] + "…" + version
+    return text[: width - 1] + "…"
 
 
-def _line(cells: Sequence[str], widths: Sequence[int], colored: int = -1, severity: Severity | None = None) -> str:
+def _line(cells: Sequence[str], widths: Sequence[int], colored: int = -1, severity: Severity | None = None,
+          columns: Sequence[Column] = ()) -> str:
     """One row; the cell at index `colored` (the severity) is coloured after padding, so columns stay aligned."""
-    parts = [_cell(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)]
+    keep = [c.keep for c in columns] or ["start"] * len(cells)
+    parts = [_cell(c, w, k).ljust(w) for c, w, k in zip(cells, widths, keep, strict=True)]
     if severity is not None and 0 <= colored < len(parts):
         word = parts[colored].rstrip()
         parts[colored] = f"{_COLORS[severity]}{word}{_RESET}" + parts[colored][len(word):]
@@ -120,7 +136,7 @@ def format_table(findings: Sequence[Finding], width: int | None = None,
                  color: bool = False) -> tuple[list[str], set[int]]:
     """The grouped table's lines (per source: a heading, the column headers, one row per finding), and
     the findings (by index) whose row lost something to fit `width`: a shortened cell, or a value in a
-    column left out (DEPRECATED aside: the message says it)."""
+    column left out (but DEPRECATED and RULE: the severity implies the API rules, the others are listed)."""
     groups: dict[str, list[Finding]] = {}
     for f in findings:
         groups.setdefault(source_of(f), []).append(f)
@@ -135,7 +151,7 @@ def format_table(findings: Sequence[Finding], width: int | None = None,
     index = [columns.index(c) for c in fitted]
     shown = dict(zip(index, widths, strict=True))
     cut = {n for n, f in enumerate(findings)
-           if any(text and (len(text) > shown[i] if i in shown else columns[i].header != "DEPRECATED")
+           if any(text and (len(text) > shown[i] if i in shown else columns[i].header not in _IMPLIED)
                   for i, text in enumerate(rows[id(f)]))}
     colored = next(i for i, c in enumerate(fitted) if c.header == "SEVERITY") if color else -1
     out: list[str] = []
@@ -144,7 +160,7 @@ def format_table(findings: Sequence[Finding], width: int | None = None,
             out.append("")
         out.append(_cell(source, width) if width else source)
         out.append(_line([c.header for c in fitted], widths))
-        out += [_line([rows[id(f)][i] for i in index], widths, colored, f.severity) for f in members]
+        out += [_line([rows[id(f)][i] for i in index], widths, colored, f.severity, fitted) for f in members]
     hidden = [c.header for c in columns if c not in fitted]
     if hidden:
         out += ["", *_wrap(f"(left out to fit {width} columns: {', '.join(hidden)}; --wide shows every column)",
