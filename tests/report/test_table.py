@@ -115,3 +115,15 @@ def test_columns_and_wide(capsys: pytest.CaptureFixture[str], monkeypatch: pytes
     wide = capsys.readouterr().out
     assert "DaemonSet/image-manager-init-certs  extensions/v1beta1" in wide and "DEPRECATED" in wide
     assert max(len(line) for line in wide.splitlines() if not line.startswith("- ")) > 90
+
+
+def test_shortened_cells_keep_the_version_and_the_line() -> None:
+    chart = Location("charts/web", line=12, template="web/templates/a-rather-long-deployment-name.yaml")
+    finding = Finding(chart, "removed-api", Severity.REMOVED, "extensions/v1beta1 Deployment is not served",
+                      sub_id="x", api_version="extensions/v1beta1", kind="Deployment", name="web-frontend-canary",
+                      replacement="apps/v1", removed_in="1.16")
+    lines = render([finding], "table", replace(META, width=64)).splitlines()
+    assert lines[0] == "charts/web" and max(len(line) for line in lines) <= 64
+    row = lines[2].split()
+    assert row[0].startswith("…") and row[0].endswith(".yaml:12")  # the file's end and the line
+    assert row[1] == "removed" and "…/v1beta1" in lines[2]  # the API group shortened, never the version
