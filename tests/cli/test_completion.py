@@ -77,3 +77,40 @@ def test_every_command_and_option_is_in_every_script(capsys: pytest.CaptureFixtu
             " list scan fix backup restore-backup' -a fix") in scripts["fish"]
     assert "complete -c kubehop -n '__fish_seen_subcommand_from scan' -s o -l output -x -a 'table json" in \
         scripts["fish"]
+
+
+def test_zsh_loads_the_script_and_offers_the_subcommand_path(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "kubehop.zsh"
+    path.write_text(script("zsh", capsys))
+    subprocess.run(["zsh", "-n", str(path)], check=True)
+    # zsh's bashcompinit runs the bash function with 0-based arrays; zsh filters COMPREPLY by the prefix itself.
+    program = f"""source {shlex.quote(str(path))}
+setopt ksharrays
+COMP_WORDS=(kubehop releases scan --tar); COMP_CWORD=3; _kubehop_complete; print -l -- "${{COMPREPLY[@]}}"
+print -- ---
+COMP_WORDS=(kubehop scan -o x); COMP_CWORD=3; _kubehop_complete; print -l -- "${{COMPREPLY[@]}}"
+"""
+    done = subprocess.run(["zsh", "-f", "-c", program], capture_output=True, text=True, check=True)
+    options, choices = done.stdout.split("---\n")
+    assert "--target" in options.split() and "--storage" in options.split() and "--cluster" not in options.split()
+    assert choices.split() == ["table", "json", "yaml", "markdown", "csv", "sarif", "junit"]
+
+
+def test_fish_completes_commands_subcommands_options_and_choices(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "kubehop.fish"
+    path.write_text(script("fish", capsys))
+    subprocess.run(["fish", "--no-execute", str(path)], check=True)
+    empty = tmp_path / "empty"  # no file names to offer
+    empty.mkdir()
+
+    def complete(line: str) -> list[str]:
+        done = subprocess.run(["fish", "--no-config", "-c", f"source {path}; complete -C{shlex.quote(line)}"],
+                              capture_output=True, text=True, check=True, cwd=empty)
+        return [entry.split("\t")[0] for entry in done.stdout.splitlines()]
+
+    assert complete("kubehop re") == ["releases"]
+    assert complete("kubehop releases ") == ["backup", "fix", "list", "restore-backup", "scan"]
+    assert complete("kubehop releases scan --tar") == ["--target"]
+    assert complete("kubehop scan -o ") == sorted(["table", "json", "yaml", "markdown", "csv", "sarif", "junit"])
