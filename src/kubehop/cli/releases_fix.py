@@ -109,10 +109,12 @@ def _close(storage: Any) -> None:
 
 
 class _Progress:
-    """A one-line counter on stderr, only when stderr is a terminal."""
+    """A one-line counter on stderr, only when stderr is a terminal (and not with -q)."""
 
     def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
+        import logging
+
+        self.enabled = sys.stderr.isatty() and logging.getLogger("kubehop").isEnabledFor(logging.WARNING)
         self.done = 0
 
     def step(self, outcome: str) -> None:
