@@ -1,7 +1,8 @@
 """Plain-text table for terminals: findings grouped by source, then the messages that need reading.
 
-The table fits `meta.width` columns when one is given (optional columns are dropped first, then the
-widest cells are shortened with an ellipsis); without a width every column is shown in full.
+The table fits `meta.width` columns when one is given: stage by stage, optional columns are left out
+and the widest cells shortened with an ellipsis, and the message of every row cut short is listed
+below it. Without a width every column is shown in full.
 """
 
 from __future__ import annotations
