@@ -27,8 +27,9 @@ apt_install() {
 }
 
 if $with_tests; then
-  # The tests run their own PostgreSQL and etcd 3.4 servers on loopback ports.
-  apt_install postgresql etcd-server etcd-client
+  # The tests run their own PostgreSQL and etcd 3.4 servers on loopback ports; zsh and fish run the
+  # completion scripts kubehop generates for them.
+  apt_install postgresql etcd-server etcd-client zsh fish
 fi
 
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv

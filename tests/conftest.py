@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 pytest_plugins: list[str] = [
     "tests.fixtures.tools",
     "tests.fixtures.kube_api",
@@ -9,3 +11,10 @@ pytest_plugins: list[str] = [
     "tests.fixtures.postgres",
     "tests.fixtures.etcd",
 ]
+
+
+@pytest.fixture(autouse=True)
+def _no_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reports do not depend on the terminal the tests run in (pytest-xdist exports COLUMNS=80)."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)

@@ -154,11 +154,11 @@ def test_a_failing_write_names_what_was_already_written(
     real = files.replace_with_backup
     calls: list[Path] = []
 
-    def second_fails(path: Path, text: str) -> Path:
+    def second_fails(path: Path, text: str, backup_dir: Path | None = None) -> Path:
         calls.append(path)
         if len(calls) == 2:
             raise OSError(28, "No space left on device", str(path))
-        return real(path, text)
+        return real(path, text, backup_dir)
 
     monkeypatch.setattr(files, "replace_with_backup", second_fails)
     assert main(["convert", str(manifests), "--target", "1.22", "--write"]) == 1

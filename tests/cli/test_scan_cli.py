@@ -117,10 +117,13 @@ def test_directory_is_recursive_and_binary_files_are_noted(capsys: pytest.Captur
     write(tmp_path, "a/ok.json", '{"apiVersion": "v1", "kind": "ConfigMap"}')
     (tmp_path / "a" / "logo.yaml").write_bytes(b"\x89PNG\x00\x00\x00")
     write(tmp_path, "a/.hidden/x.yaml", "apiVersion: extensions/v1beta1\nkind: Ingress\n")
-    code, out, _ = run(capsys, str(tmp_path / "a"), "--target", "1.22")
+    code, out, err = run(capsys, str(tmp_path / "a"), "--target", "1.22")
     assert code == 3
-    assert "deep.yml:1" in out and ".hidden" not in out
-    assert "note: " in out and "logo.yaml: binary file" in out
+    assert "deep.yml" in out and ".hidden" not in out
+    assert "note: " not in out and "logo.yaml" not in out  # notes go to stderr, the report to stdout
+    assert err == f"kubehop: note: {tmp_path / 'a' / 'logo.yaml'}: binary file, skipped\n"
+    code, out, err = run(capsys, str(tmp_path / "a"), "--target", "1.22", "-q")
+    assert code == 3 and "deep.yml" in out and err == ""  # -q, even after the subcommand, hides notes
 
 
 def test_parse_error_does_not_hide_other_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

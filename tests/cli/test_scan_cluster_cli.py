@@ -38,8 +38,9 @@ def test_golden_cluster_scan_with_the_default_target(
     code, out, err = run(capsys, "--cluster", "--kubeconfig", str(kube_cluster.kubeconfig),
                          "--annotation", "kapp.k14s.io/original", "-o", fmt)
     assert code == 3
-    assert err == ("kubehop: no --target given: scanning for 1.22, the minor after the server's 1.21.14 "
-                   "(context prod)\n")
+    assert err.startswith("kubehop: no --target given: scanning for 1.22, the minor after the server's 1.21.14 "
+                          "(context prod)\n")
+    assert "kubehop: note: skipped podsecuritypolicies.policy" in err  # notes: stderr, not the report
     check_golden(f"cluster-1.22.{fmt}", out)
 
 
@@ -75,10 +76,10 @@ def test_secret_data_is_never_printed(capsys: pytest.CaptureFixture[str], kube_c
 
 
 def test_forbidden_resource_is_a_note(capsys: pytest.CaptureFixture[str], kube_cluster: KubeCluster) -> None:
-    code, out, _ = run(capsys, "--cluster", "--kubeconfig", str(kube_cluster.kubeconfig), "-A", "--target", "1.22")
+    code, out, err = run(capsys, "--cluster", "--kubeconfig", str(kube_cluster.kubeconfig), "-A", "--target", "1.22")
     assert code == 3
-    assert ("note: skipped podsecuritypolicies.policy: context prod: list podsecuritypolicies.policy: "
-            "403 Forbidden") in out
+    assert ("kubehop: note: skipped podsecuritypolicies.policy: context prod: list podsecuritypolicies.policy: "
+            "403 Forbidden") in err and "note:" not in out
 
 
 def test_unreachable_cluster(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -119,7 +119,7 @@ def test_unhealthy_member_refused_unless_forced(degraded_cluster: EtcdCluster, e
     assert "unhealthy members" in err and degraded_cluster.members[2].client_url in err and "--force" in err
     assert not out.exists()
     assert main(["etcd", "backup", str(out), *flags, "--force"]) == ExitCode.OK
-    assert "warning: unhealthy members" in capsys.readouterr().out
+    assert "kubehop: warning: unhealthy members" in capsys.readouterr().err  # warnings go to stderr
     assert json.loads(out.with_name("degraded.db.meta.json").read_text())["warnings"]
 
 
@@ -168,7 +168,7 @@ def test_no_quorum_refused_unless_forced(degraded_cluster: EtcdCluster, etcd_bin
     assert "cluster has no quorum" in capsys.readouterr().err
     assert not out.exists()
     assert main(["etcd", "backup", str(out), *flags, "--force"]) == ExitCode.OK
-    captured = capsys.readouterr().out
-    assert "warning: cluster has no quorum" in captured
-    assert f"from {degraded_cluster.members[0].client_url}" in captured
+    captured = capsys.readouterr()
+    assert "warning: cluster has no quorum" in captured.err
+    assert f"from {degraded_cluster.members[0].client_url}" in captured.out
     assert verify_snapshot(out).revision == revision

@@ -213,3 +213,33 @@ def test_missing_inventory_file(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     code, out, err = run(capsys, "--from", "1.16", "--to", "1.17", "--inventory", str(tmp_path / "nope.json"))
     assert code == 1 and out == ""
     assert f"{tmp_path / 'nope.json'}: cannot read inventory" in err
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json", "shell"])
+def test_an_unreadable_input_blocks_the_plan(capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str) -> None:
+    (tmp_path / "old.yaml").write_text("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\n")
+    (tmp_path / "bin.yaml").write_bytes(b"\x89PNG\x00\x00")
+    (tmp_path / "broken.yaml").write_text("apiVersion: apps/v1beta1\nkind: Deployment\nmetadata: [\n")
+    code, out, _ = run(capsys, "--from", "1.16", "--to", "1.19", str(tmp_path), "-o", fmt)
+    assert code == 1  # never "ready" (exit 0) when something was not read
+    if fmt == "markdown":
+        assert "**Status: BLOCKED**: 2 input(s) could not be read" in out and "Status: ready" not in out
+        assert f"- {tmp_path / 'bin.yaml'}: binary file, skipped" in out
+    elif fmt == "json":
+        data = json.loads(out)
+        assert data["blocked"] is True and data["incomplete"] is True and len(data["warnings"]) == 2
+    else:
+        assert "\nexit 1\n" in out.split("begin_1()")[0]  # the script refuses before the first step
+    code, out, _ = run(capsys, "--from", "1.16", "--to", "1.19", str(tmp_path / "old.yaml"), "-o", fmt)
+    assert code == 0 and "could not be read" not in out
+
+
+def test_a_chart_that_does_not_render_is_an_error(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                   helm_binary: str) -> None:
+    chart = tmp_path / "badchart"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: badchart\nversion: 0.1.0\n")
+    (chart / "templates" / "ing.yaml").write_text("kind: Ingress\nmetadata:\n  labels: {{ .Values.x\n")
+    code, out, err = run(capsys, "--from", "1.16", "--to", "1.19", str(chart))
+    assert code == 1 and out == "" and "Status" not in out
+    assert err.startswith(f"kubehop: error: {chart}: helm template failed: parse error at (badchart/templates/ing.yaml:")

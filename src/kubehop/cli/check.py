@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 
-from kubehop.cli.common import add_lifecycle_option, add_output_option, write_report
+from kubehop.cli.common import (
+    add_lifecycle_option,
+    add_output_option,
+    emit_notes,
+    rule_selection,
+    terminal_meta,
+    write_report,
+)
 
 HELP = "pre-flight a helm upgrade or rollback: immutable fields, selectors, API group moves"
 STORAGE_HELP = ("secret | configmap | sql | tiller-configmap | tiller-secret | file:PATH "
@@ -91,12 +98,11 @@ def run(args: argparse.Namespace) -> int:
         storage=args.storage, kubeconfig=args.kubeconfig, context=args.context,
         tiller_namespace=args.tiller_namespace, lifecycle_files=tuple(args.lifecycle),
     )
-    skip = tuple(item.strip() for value in args.skip for item in value.split(",") if item.strip())
-    for item in skip:
-        rules.get(item.split("[", 1)[0])  # an unknown rule is a usage error
+    skip = tuple(sorted(rule_selection(args.skip, rules.REGISTRY, "--skip", "check rule")))
     outcome = skip_findings(execute(request), skip)
     meta = ReportMeta(command=f"check {args.operation}", target=str(outcome.context.kube_version or ""),
                       tool_version=__version__, documents=len(outcome.report.changes), sources=1,
-                      notes=outcome.notes)
+                      notes=outcome.notes, **terminal_meta(args))
     write_report(render_check(outcome, args.output, meta), args.output_file)
+    emit_notes(meta.notes)
     return int(exit_code_for(outcome.report.findings, "removed"))

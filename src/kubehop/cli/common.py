@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
+import re
+import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 from kubehop.errors import UsageError
 
 FINDING_FORMATS = ("table", "json", "yaml", "markdown", "csv", "sarif", "junit")
+_RULE_OR_TAG = re.compile(r"([a-z0-9][a-z0-9-]*)(?:\[[^\[\]]+\])?")
+
+log = logging.getLogger("kubehop")
 
 
 def add_output_option(parser: argparse.ArgumentParser, formats: Sequence[str] = FINDING_FORMATS) -> None:
@@ -18,6 +25,49 @@ def add_output_option(parser: argparse.ArgumentParser, formats: Sequence[str] = 
         "-o", "--output", choices=list(formats), default=formats[0], help=f"output format (default {formats[0]})"
     )
     parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+    if tuple(formats) == FINDING_FORMATS:
+        parser.add_argument("--wide", action="store_true",
+                            help="table: every column in full, however wide (default: fit the terminal, $COLUMNS)")
+
+
+def terminal_meta(args: argparse.Namespace) -> dict[str, Any]:
+    """The table's width and colour (kubehop.report.ReportMeta fields) for where the report goes.
+
+    Width: none with --wide or --output-file, else $COLUMNS, else the terminal's when stdout is one
+    (a pipe gets whole rows). Colour: only on a terminal, never with NO_COLOR set (https://no-color.org).
+    """
+    to_terminal = not args.output_file and sys.stdout.isatty()
+    width: int | None = None
+    columns = os.environ.get("COLUMNS", "")
+    if getattr(args, "wide", False) or args.output_file:
+        width = None
+    elif columns.isdigit() and int(columns) > 0:
+        width = int(columns)
+    elif to_terminal:
+        width = shutil.get_terminal_size().columns
+    return {"width": width, "color": to_terminal and not os.environ.get("NO_COLOR")}
+
+
+def emit_notes(notes: Sequence[str]) -> None:
+    """Notes of a report go to stderr after it (hidden by -q); the json/yaml envelope also carries them."""
+    for note in notes:
+        log.warning("note: %s", note)
+
+
+def rule_selection(values: Sequence[str], known: Collection[str], option: str, noun: str = "rule") -> frozenset[str]:
+    """--skip/--only values (repeatable, comma-separated): rule IDs or finding tags `rule[detail]`.
+
+    An unknown rule or a malformed tag is a usage error, never silently matched against nothing.
+    """
+    chosen = frozenset(part.strip() for value in values for part in value.split(",") if part.strip())
+    for item in sorted(chosen):
+        match = _RULE_OR_TAG.fullmatch(item)
+        if match is None:
+            raise UsageError(f"{option} {item}: not a rule ID or a finding tag like removed-api[extensions/v1beta1/"
+                             "Ingress]")
+        if match.group(1) not in known:
+            raise UsageError(f"{option} {item}: no such {noun} {match.group(1)!r} (known: {', '.join(sorted(known))})")
+    return chosen
 
 
 def add_target_option(parser: argparse.ArgumentParser, required: bool = True) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 from typing import Any
 
-from kubehop.cli.common import add_decision_options, add_target_option, decisions_from_args, write_report
+from kubehop.cli.common import add_decision_options, add_target_option, decisions_from_args, log, write_report
 from kubehop.errors import ManifestError, UsageError
 from kubehop.model import ExitCode, KubeVersion
 
@@ -28,8 +29,14 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("paths", nargs="+", metavar="PATH", help="manifest files or folders (*.yaml, *.yml, *.json)")
     add_target_option(parser)
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--write", action="store_true", help="rewrite changed files in place (a backup is kept)")
+    where.add_argument("--write", action="store_true",
+                       help="rewrite changed files in place; the original is kept (mode 0600) in --backup-dir")
     where.add_argument("--out-dir", metavar="DIR", help="write every converted file under DIR")
+    parser.add_argument(
+        "--backup-dir", metavar="DIR",
+        help="with --write: where the originals go (default: for a file in a Helm chart, .kubehop-backup/CHART/ "
+        "beside the chart's folder, never inside the chart where Helm would render them; else beside the file)",
+    )
     parser.add_argument(
         "--live", metavar="FILE", action="append", default=[],
         help="exported live objects (kubectl get -o yaml); their selectors are used; repeatable",
@@ -90,18 +97,26 @@ def run(args: argparse.Namespace) -> int:
 
     if not (args.write or args.out_dir or args.check):
         _print_manifests([result.text for _p, _r, result in results])
+        quiet = not log.isEnabledFor(logging.WARNING)  # -q
         for row in rows:
-            if row.message:
+            if row.message and not quiet:  # YAML comments, so stderr merged into the stream still parses
                 print(f"# kubehop: {row.file}:{row.line} {row.object}: {row.kind}: {row.message}", file=sys.stderr)
         return int(ExitCode.OK)
     written: list[str] = []
+    backup_dir = Path(args.backup_dir) if args.backup_dir else None
+    if args.write:
+        from kubehop.convert.backups import backup_location
+
+        for path, _rel, result in results:
+            if result.changed:
+                backup_location(path, backup_dir)  # a backup Helm would read is refused before any write
     try:
         if args.write:
             for path, _rel, result in results:
                 if result.changed:
-                    backup = replace_with_backup(path, result.text)
+                    backup = replace_with_backup(path, result.text, backup_dir)
                     written.append(str(path))
-                    print(f"kubehop: wrote {path} (backup {backup})", file=sys.stderr)
+                    log.warning("wrote %s (backup %s)", path, backup)
         elif args.out_dir:
             for _path, rel, result in results:
                 write_file(Path(args.out_dir) / rel, result.text)

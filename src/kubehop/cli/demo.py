@@ -9,13 +9,20 @@ import sys
 from pathlib import Path
 
 HELP = "run the whole find-and-fix flow on the shipped examples (the 1.16 -> 1.19 upgrade story), offline"
-DEFAULT_EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+# A checkout's examples/ (shown with short relative paths), else the copy installed with the package.
+CHECKOUT_EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+PACKAGED_EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def default_examples() -> Path:
+    return CHECKOUT_EXAMPLES if (CHECKOUT_EXAMPLES / "manifests").is_dir() else PACKAGED_EXAMPLES
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("demo", help=HELP, description=HELP)
-    parser.add_argument("--examples", default=str(DEFAULT_EXAMPLES), metavar="DIR",
-                        help="the examples folder of a kubehop checkout (default: the one beside this install)")
+    parser.add_argument("--examples", default=None, metavar="DIR",
+                        help="an examples folder (default: the checkout's examples/, else the copy installed "
+                             "with kubehop)")
     parser.add_argument("-t", "--target", default="1.19", metavar="VERSION", help="target version (default 1.19)")
     parser.set_defaults(func=run)
 
@@ -40,9 +47,9 @@ def run(args: argparse.Namespace) -> int:
     from kubehop.cli import main
     from kubehop.errors import UsageError
 
-    examples = Path(args.examples)
+    examples = Path(args.examples) if args.examples else default_examples()
     if not (examples / "manifests").is_dir() or not (examples / "releases").is_dir():
-        raise UsageError(f"{examples}: not a kubehop examples folder (use --examples DIR from a kubehop checkout)")
+        raise UsageError(f"{examples}: not a kubehop examples folder (see kubehop demo --help)")
     shown = os.path.relpath(examples)
     worst = 0
     for number, (why, argv) in enumerate(steps(shown if not shown.startswith("..") else str(examples),

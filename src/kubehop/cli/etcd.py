@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kubehop.cli.common import existing_file, write_report
+from kubehop.cli.common import existing_file, log, write_report
 from kubehop.errors import UsageError
 from kubehop.model import ExitCode
 
@@ -28,7 +28,8 @@ def _connection_options(parser: argparse.ArgumentParser, required: bool = False)
 def _cluster_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("cluster (a --cluster-file, or flags)")
     group.add_argument("--cluster-file", help="YAML: token, etcdVersion, members: [{name, peerURL, dataDir, walDir}]")
-    group.add_argument("--member", action="append", default=[], metavar="NAME=PEER_URL[,CLIENT_URL]")
+    group.add_argument("--member", action="append", default=[], metavar="NAME=PEER_URL[,CLIENT_URL]",
+                       help="one member of the cluster; repeat for each")
     group.add_argument("--data-dir", default="/var/lib/etcd", help="data dir; may contain {name} (default %(default)s)")
     group.add_argument("--wal-dir", default="", help="WAL dir; may contain {name}")
     group.add_argument("--token", default=None, help="--initial-cluster-token (default etcd-cluster)")
@@ -48,46 +49,48 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(func=run_backup)
 
     p = sub.add_parser("verify", help="check the SHA-256 trailer and walk the whole bbolt file")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="snapshot file (etcdctl snapshot save) or a member's member/snap/db")
     p.add_argument("--no-trailer-ok", action="store_true", help="accept a raw member/snap/db copy without trailer")
-    p.add_argument("-o", "--output", choices=["text", "json"], default="text")
+    p.add_argument("-o", "--output", choices=["text", "json"], default="text", help="output format (default text)")
     p.set_defaults(func=run_verify)
 
     p = sub.add_parser("status", help="what `etcdutl snapshot status` prints, computed by kubehop")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("-w", "--write-out", choices=["simple", "table", "json", "fields"], default="simple")
+    p.add_argument("file", metavar="FILE", help="snapshot file to read")
+    p.add_argument("-w", "--write-out", choices=["simple", "table", "json", "fields"], default="simple",
+                   help="output format, as etcdutl's -w (default simple)")
     p.add_argument("--keyspace", action="store_true", help="print the keyspace HashKV instead (compare with "
                    "`etcdctl endpoint hashkv --rev REVISION`)")
     p.set_defaults(func=run_status)
 
     p = sub.add_parser("inspect", help="list Kubernetes objects by resource, namespace and stored apiVersion")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="snapshot file to read")
     p.add_argument("-t", "--target", help="flag objects stored at an apiVersion this Kubernetes version does not serve")
     p.add_argument("--all", action="store_true", help="list every object, not only the flagged ones")
     p.add_argument("--prefix", default="/registry", help="kube-apiserver --etcd-prefix (default %(default)s)")
-    p.add_argument("-o", "--output", choices=["table", "json"], default="table")
-    p.add_argument("--output-file", metavar="FILE")
+    p.add_argument("-o", "--output", choices=["table", "json"], default="table", help="output format (default table)")
+    p.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
     p.set_defaults(func=run_inspect)
 
     p = sub.add_parser("diff", help="what restoring OLD would revert, delete or recreate compared with NEW")
-    p.add_argument("old", metavar="OLD")
-    p.add_argument("new", metavar="NEW")
+    p.add_argument("old", metavar="OLD", help="the snapshot a restore would bring back")
+    p.add_argument("new", metavar="NEW", help="a snapshot of the state now")
     p.add_argument("--export", metavar="DIR", help="write NEW's changed Secrets/ConfigMaps there (mode 0600)")
-    p.add_argument("--prefix", default="/registry")
-    p.add_argument("-o", "--output", choices=["table", "json"], default="table")
+    p.add_argument("--prefix", default="/registry", help="kube-apiserver --etcd-prefix (default %(default)s)")
+    p.add_argument("-o", "--output", choices=["table", "json"], default="table", help="output format (default table)")
     p.set_defaults(func=run_diff)
 
     p = sub.add_parser("restore-plan", help="per-member restore commands and surrounding steps")
-    p.add_argument("snapshot", metavar="SNAPSHOT")
+    p.add_argument("snapshot", metavar="SNAPSHOT", help="the snapshot file to restore (as the members will see it)")
     _cluster_options(p)
     p.add_argument("--manifests-dir", default=None, help="static pod manifests; may contain {name} "
                    "(default /etc/kubernetes/manifests)")
-    p.add_argument("-o", "--output", choices=["markdown", "shell"], default="markdown")
-    p.add_argument("--output-file", metavar="FILE")
+    p.add_argument("-o", "--output", choices=["markdown", "shell"], default="markdown",
+                   help="a runbook (markdown, default) or a shell script")
+    p.add_argument("--output-file", metavar="FILE", help="write the plan to FILE instead of stdout")
     p.set_defaults(func=run_restore_plan)
 
     p = sub.add_parser("restore", help="restore the members on this host, move old data aside, check hashes")
-    p.add_argument("snapshot", metavar="SNAPSHOT")
+    p.add_argument("snapshot", metavar="SNAPSHOT", help="the verified snapshot file to restore")
     _cluster_options(p)
     _connection_options(p)
     p.add_argument("--only", action="append", default=[], metavar="NAME", help="restore only these members")
@@ -139,7 +142,7 @@ def run_backup(args: argparse.Namespace) -> int:
     conn = connection_from(vars(args))
     result = take_backup(find_tool("etcdctl", args.etcdctl), conn, Path(args.out), force=args.force)
     for warning in result.warnings:
-        print(f"kubehop: warning: {warning}")
+        log.warning("warning: %s", warning)
     print(f"{result.path}: snapshot of revision {result.revision} from {result.endpoint} "
           f"(etcd {result.server_version}, members {', '.join(result.members) or 'unknown'}), verified")
     print(f"  sha256 {result.sha256}, hash {result.hash:x}, {result.total_keys} keys, {result.size} bytes")

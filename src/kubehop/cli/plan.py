@@ -16,7 +16,7 @@ DESCRIPTION = (
     "Plan the hop from --from to --to one minor version at a time. Every object found in the inputs "
     "(scan results, manifests, charts, Helm release records) is re-evaluated against the API lifecycle "
     "data at every step. Exit 0: plan produced, nothing blocks; 3: a step is blocked (needs a human "
-    "decision); 1: bad input."
+    "decision); 1: bad input, or an input could not be read (the plan says Status: BLOCKED)."
 )
 PLAN_FORMATS = ("markdown", "json", "yaml", "shell")
 NOTE_RULES = frozenset({"missing-selector", "deprecated-api-group-in-rbac"})
@@ -160,4 +160,5 @@ def run(args: argparse.Namespace) -> int:
                       chart_args=chart_args,
                       chart_release="" if args.release_name == "release-name" else args.release_name)
     write_report(render_plan(plan, args.output, __version__), args.output_file)
-    return int(ExitCode.REMOVED if plan.blocked else ExitCode.OK)
+    # A step needing a decision exits 3; else an input that could not be read makes the plan incomplete (1).
+    return int(ExitCode.REMOVED if plan.blocked else ExitCode.ERROR if plan.incomplete else ExitCode.OK)

@@ -5,12 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from kubehop.cli.common import add_lifecycle_option, add_output_option, add_target_option, write_report
+from kubehop.cli.common import (
+    add_lifecycle_option,
+    add_output_option,
+    add_target_option,
+    emit_notes,
+    log,
+    terminal_meta,
+    write_report,
+)
 
 HELP = "list, scan, fix, back up and restore Helm 2 and Helm 3 release records (every revision)"
 STORAGE_HELP = ("secret | configmap | sql | tiller-configmap | tiller-secret | file:PATH "
@@ -86,11 +93,12 @@ def _stream(args: argparse.Namespace, bad: list[str], warnings: list[str] | None
     try:
         for item in iter_releases(storage, query, release_namespace=namespace):
             if isinstance(item, BadRecord):
-                print(f"kubehop: skipped unreadable record in {item.storage}: {item.error}", file=sys.stderr)
+                log.error("skipped unreadable record in %s: %s", item.storage, item.error)  # exit 1: kept by -q
                 bad.append(item.key)
             elif (warning := mismatch_warning(item)) is not None:
-                print(f"kubehop: warning: {warning}", file=sys.stderr)
-                if warnings is not None:
+                if warnings is None:
+                    log.warning("warning: %s", warning)
+                else:  # a report's note, on stderr after the report
                     warnings.append(warning)
             yield item
     finally:
@@ -151,13 +159,14 @@ def run_scan(args: argparse.Namespace) -> int:
     lifecycle = Lifecycle.load(args.lifecycle) if args.lifecycle else Lifecycle.default()
     target = lifecycle.parse_target(args.target)
     scanner = Scanner(ScanOptions(target=target, lifecycle=lifecycle, skip=split_rules(args.skip),
-                                  only=split_rules(args.only)))
+                                  only=split_rules(args.only, "--only")))
     bad: list[str] = []
     warnings: list[str] = []
     findings = list(scan_releases(_stream(args, bad, warnings), scanner))
     meta = ReportMeta(command="releases scan", target=str(target), tool_version=__version__,
                       documents=scanner.stats.documents, sources=scanner.stats.sources,
-                      notes=(*scanner.stats.notes, *warnings))
+                      notes=(*scanner.stats.notes, *warnings), **terminal_meta(args))
     write_report(render(findings, args.output, meta), args.output_file)
+    emit_notes(meta.notes)
     code = int(exit_code_for(findings, args.fail_on))
     return code if code else int(ExitCode.ERROR if bad else ExitCode.OK)

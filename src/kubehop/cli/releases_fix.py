@@ -52,6 +52,9 @@ def add_fix_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser
                           "namespace and name, above every stored revision number")
     fix.add_argument("--backup", metavar="FILE",
                      help="backup file to create (default ./kubehop-releases-backup-<time>.jsonl)")
+    fix.add_argument("--live", metavar="FILE", action="append", default=[],
+                     help="exported live objects (kubectl get -o yaml): workloads get their exact live selector "
+                          "where the old API defaulted it; repeatable")
     add_decision_options(fix)
     fix.add_argument("-o", "--output", choices=("table", "json"), default="table",
                      help="summary format (json: one object per release; a dry run then prints no diffs)")
@@ -110,10 +113,12 @@ def _close(storage: Any) -> None:
 
 
 class _Progress:
-    """A one-line counter on stderr, only when stderr is a terminal."""
+    """A one-line counter on stderr, only when stderr is a terminal (and not with -q)."""
 
     def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty()
+        import logging
+
+        self.enabled = sys.stderr.isatty() and logging.getLogger("kubehop").isEnabledFor(logging.WARNING)
         self.done = 0
 
     def step(self, outcome: str) -> None:
@@ -128,6 +133,18 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _live(files: list[str]) -> Any:
+    """The --live files' objects, indexed for the converters (None without --live)."""
+    if not files:
+        return None
+    from kubehop.convert.files import load_live
+
+    live: dict[Any, Any] = {}
+    for name in files:
+        live.update(load_live(Path(name)))
+    return live
+
+
 def run_fix(args: argparse.Namespace) -> int:
     from kubehop.fix import FixOptions, Outcome, fix_releases
     from kubehop.fix.backup import BackupWriter, default_backup_path
@@ -138,7 +155,7 @@ def run_fix(args: argparse.Namespace) -> int:
     target = Lifecycle.default().parse_target(args.target)
     selection = _selection(args)
     options = FixOptions(target=target, all_revisions=args.revisions == "all", force=args.force,
-                         decisions=decisions_from_args(args))
+                         decisions=decisions_from_args(args), live=_live(args.live))
     now = datetime.datetime.now(datetime.UTC)
     storage = _open(args)
     backup = None if args.dry_run else BackupWriter(Path(args.backup) if args.backup else default_backup_path(now),

@@ -6,7 +6,15 @@ import argparse
 import os
 import sys
 
-from kubehop.cli.common import add_lifecycle_option, add_output_option, add_target_option, write_report
+from kubehop.cli.common import (
+    add_lifecycle_option,
+    add_output_option,
+    add_target_option,
+    emit_notes,
+    rule_selection,
+    terminal_meta,
+    write_report,
+)
 
 HELP = "find API versions that the target Kubernetes version removes or deprecates"
 
@@ -46,8 +54,11 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
                         help="lowest finding that makes the exit code non-zero (default deprecated)")
 
 
-def split_rules(values: list[str]) -> frozenset[str]:
-    return frozenset(part.strip() for value in values for part in value.split(",") if part.strip())
+def split_rules(values: list[str], option: str = "--skip") -> frozenset[str]:
+    """--skip/--only values; an unknown rule or a malformed finding tag is a usage error."""
+    from kubehop.rules import REGISTRY
+
+    return rule_selection(values, REGISTRY, option)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     sources = open_sources(args)
     target = sources.target(args.target, lifecycle)
     scanner = Scanner(ScanOptions(target=target, lifecycle=lifecycle, skip=split_rules(args.skip),
-                                  only=split_rules(args.only), full_parse=args.full_parse))
+                                  only=split_rules(args.only, "--only"), full_parse=args.full_parse))
     chart_options = ChartOptions(
         values=tuple(args.values), set_values=tuple(args.set_values),
         namespace=args.namespace or os.environ.get("HELM_NAMESPACE"),
@@ -75,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     findings += scan_sources(sources, scanner)
     meta = ReportMeta(command="scan", target=str(target), tool_version=__version__,
                       documents=scanner.stats.documents, sources=scanner.stats.sources,
-                      notes=tuple(scanner.stats.notes))
+                      notes=tuple(scanner.stats.notes), **terminal_meta(args))
     write_report(render(findings, args.output, meta), args.output_file)
+    emit_notes(meta.notes)
     return int(exit_code_for(findings, args.fail_on))
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from kubehop.cli.common import log
 from kubehop.errors import UsageError
 
 STORAGE_HELP = ("secret | configmap | sql | tiller-configmap | tiller-secret | file:PATH "
@@ -54,8 +54,8 @@ class Sources:
 
         version = server_version_of(self.reader)
         target = version.next_minor()
-        print(f"kubehop: no --target given: scanning for {target}, the minor after the server's {version} "
-              f"(context {self.reader.context})", file=sys.stderr)
+        log.warning("no --target given: scanning for %s, the minor after the server's %s (context %s)",
+                    target, version, self.reader.context)
         lifecycle.check_target(target)
         return target
 

@@ -60,11 +60,15 @@ def backup_path(path: Path, stamp: str | None = None) -> Path:
     return candidate
 
 
-def replace_with_backup(path: Path, text: str) -> Path:
-    """Back the file up (mode 0600, synced) first, then replace it atomically; returns the backup."""
+def replace_with_backup(path: Path, text: str, backup_dir: Path | None = None) -> Path:
+    """Back the file up (mode 0600, synced; outside any chart, see kubehop.convert.backups) first, then
+    replace it atomically; returns the backup."""
+    from kubehop.convert.backups import backup_location
+
     original = path.read_bytes()
     mode = path.stat().st_mode & 0o7777
-    backup = backup_path(path)
+    backup = backup_location(path, backup_dir)
+    backup.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     write_atomically(backup, original, 0o600)
     write_atomically(path, text.encode("utf-8"), mode)
     return backup

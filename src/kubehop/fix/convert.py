@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kubehop.convert.live import LiveIndex
 from kubehop.convert.manifest import ManifestChange, convert_manifest
 from kubehop.convert.model import NO_DECISIONS, Decisions
 from kubehop.errors import HelmRecordError, KubehopError
@@ -80,11 +81,11 @@ def may_need_conversion(text: str, target: KubeVersion) -> bool:
 
 
 def _convert_part(part: str, hook_index: int | None, text: str, target: KubeVersion, path: str,
-                  decisions: Decisions) -> PartConversion:
+                  decisions: Decisions, live: LiveIndex | None = None) -> PartConversion:
     if not may_need_conversion(text, target):
         return PartConversion(part, hook_index, text, text, (), (), ())
     try:
-        result = convert_manifest(text, target, path=path, decisions=decisions)
+        result = convert_manifest(text, target, live, path=path, decisions=decisions)
     except KubehopError as exc:
         return PartConversion(part, hook_index, text, text, (), (), (f"cannot be read ({exc})",))
     errors = tuple(f"{c.kind} {c.name} ({c.api_version}): {c.error}" for c in result.changes if c.error)
@@ -93,13 +94,14 @@ def _convert_part(part: str, hook_index: int | None, text: str, target: KubeVers
     return PartConversion(part, hook_index, text, after, result.changes, notes, errors)
 
 
-def convert_release(release: Release, target: KubeVersion, decisions: Decisions = NO_DECISIONS) -> RevisionConversion:
+def convert_release(release: Release, target: KubeVersion, decisions: Decisions = NO_DECISIONS,
+                    live: LiveIndex | None = None) -> RevisionConversion:
     """Convert the manifest and every hook of one revision to what `target` serves (pure)."""
     where = f"{release.name} revision {release.version}"
-    parts = [_convert_part("manifest", None, release.manifest, target, f"{where} manifest", decisions)]
+    parts = [_convert_part("manifest", None, release.manifest, target, f"{where} manifest", decisions, live)]
     for index, hook in enumerate(release.hooks):
         label = f"hook {hook.name or hook.path or index}"
-        parts.append(_convert_part(label, index, hook.manifest, target, f"{where} {label}", decisions))
+        parts.append(_convert_part(label, index, hook.manifest, target, f"{where} {label}", decisions, live))
     return RevisionConversion(release.version, tuple(parts))
 
 

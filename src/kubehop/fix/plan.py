@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from kubehop.convert.live import LiveIndex
 from kubehop.convert.model import NO_DECISIONS, Decisions
 from kubehop.fix.convert import RevisionConversion, convert_release, rewrite
 from kubehop.helm.mismatch import key_revision, located, record_mismatches, stored_revision
@@ -49,6 +50,7 @@ class FixOptions:
     all_revisions: bool = False  # --revisions all
     force: bool = False  # fix even when an operation is in progress (pending-* latest revision)
     decisions: Decisions = NO_DECISIONS  # answers the converters must not guess (--signer-name, ...)
+    live: LiveIndex | None = None  # --live: exported live objects, whose selectors the conversion keeps
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def plan_release(
     if status == "failed":
         notes.append(f"latest revision {latest.release.version} is failed; converted revision "
                      f"{current.release.version}, the deployed one Helm upgrades from")
-    conversion = convert_release(current.release, options.target, options.decisions)
+    conversion = convert_release(current.release, options.target, options.decisions, options.live)
     if conversion.errors:
         return _halt(latest, Outcome.FAILED,
                      f"revision {current.release.version} cannot be converted: {'; '.join(conversion.errors)}", notes)
@@ -186,7 +188,7 @@ def plan_release(
     handled = set()
     for old in supersede:
         old_conversion = (conversion if old is current
-                          else convert_release(old.release, options.target, options.decisions))
+                          else convert_release(old.release, options.target, options.decisions, options.live))
         apply = old_conversion if options.all_revisions and not old_conversion.errors else None
         writes.append(Update(rewrite(old.release, apply, status="superseded"), old.record,
                              "superseded" + (", converted in place" if apply and apply.changed else "")))
@@ -195,7 +197,7 @@ def plan_release(
         for rev in reversed(revs):
             if rev.release.version in handled or rev is current:
                 continue
-            rev_conversion = convert_release(rev.release, options.target, options.decisions)
+            rev_conversion = convert_release(rev.release, options.target, options.decisions, options.live)
             if rev_conversion.errors:
                 notes.append(f"revision {rev.release.version} left as is: {'; '.join(rev_conversion.errors)}")
             elif rev_conversion.changed:

@@ -51,7 +51,16 @@ def render_chart(chart: str | Path, options: ChartOptions = ChartOptions()) -> s
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ManifestError(f"{chart}: helm template failed: {exc}") from exc
     if done.returncode != 0:
-        lines = done.stderr.strip().splitlines()
-        reason = lines[-1] if lines else f"exit {done.returncode}"
-        raise ManifestError(f"{chart}: helm template failed: {reason}")
+        raise ManifestError(f"{chart}: helm template failed: {helm_error(done.stderr) or f'exit {done.returncode}'}")
     return done.stdout
+
+
+# Lines of helm's stderr that say nothing about the chart.
+_ADVICE = ("Use --debug flag to render out invalid YAML", "WARNING: Kubernetes configuration file is")
+
+
+def helm_error(stderr: str) -> str:
+    """Helm's whole error on one line: every line kept, in order, but the --debug advice and blank lines."""
+    lines = [line.strip() for line in stderr.splitlines()]
+    kept = [line.removeprefix("Error: ") for line in lines if line and not line.startswith(_ADVICE)]
+    return "; ".join(kept)

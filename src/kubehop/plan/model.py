@@ -174,3 +174,8 @@ class Plan:
     @property
     def blocked(self) -> bool:
         return any(step.blocked for step in self.steps)
+
+    @property
+    def incomplete(self) -> bool:
+        """An input could not be read (its warnings say which): the plan cannot vouch for what it did not see."""
+        return bool(self.warnings)

@@ -22,10 +22,15 @@ def _phase(phase: Phase, heading: str) -> list[str]:
 
 def _status(plan: Plan) -> str:
     blocked = [step for step in plan.steps if step.blocked]
+    unread = (f"{len(plan.warnings)} input(s) could not be read (see Input warnings): fix or remove them and "
+              "plan again, since what was not read is not planned for.")
     if not blocked:
+        if plan.incomplete:
+            return f"**Status: BLOCKED**: {unread}"
         return "**Status: ready.** Nothing blocks the hop; work through the steps in order."
     where = ", ".join(f"step {s.number} ({s.source} -> {s.target}): {len(s.blocked)} object(s)" for s in blocked)
-    return f"**Status: BLOCKED** at {where} need a human decision (marked BLOCKED below)."
+    also = f" Also, {unread[0].lower()}{unread[1:]}" if plan.incomplete else ""
+    return f"**Status: BLOCKED** at {where} need a human decision (marked BLOCKED below).{also}"
 
 
 def _summary(plan: Plan) -> list[str]:

@@ -119,6 +119,10 @@ def render_shell(plan: Plan, tool_version: str) -> str:
         "}",
         "",
     ]
+    if plan.incomplete:
+        unread = "; ".join(plan.warnings)
+        out += [_say(f"BLOCKED: inputs that could not be read were not planned for: {unread}") + " >&2", "exit 1",
+                ""]
     helps = {v.name: v.help for v in plan.variables}
     for step in plan.steps:
         out += _step(step, helps)

@@ -19,6 +19,8 @@ class ReportMeta:
     documents: int = 0
     sources: int = 0
     notes: tuple[str, ...] = ()
+    width: int | None = None  # the terminal's width for the table format; None: no limit (--wide, a pipe, a file)
+    color: bool = False  # colour the table's severities (a terminal, NO_COLOR unset)
 
 
 def location_record(finding: Finding) -> dict[str, Any]:
