@@ -102,6 +102,6 @@ def _dump(records: Sequence[dict[str, Any]], fmt: str) -> str:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    from kubehop.report.table import format_table
+    from kubehop.fix.render import text_table
 
-    return format_table(headers, rows)
+    return text_table(headers, rows).rstrip("\n")
