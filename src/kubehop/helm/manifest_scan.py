@@ -115,16 +115,17 @@ def _document_end(text: str, pos: int) -> int:
 
 
 def _relabel(finding: Finding, base: Location) -> Finding:
-    """The finding at `base` (its release, revision, status...), keeping its own line and template."""
+    """The finding at `base` (its release, revision, status...), keeping its own line, template and List item."""
     old = finding.location
     if not hasattr(finding, "__dict__") or not hasattr(base, "__dict__"):  # slotted: take the general path
-        loc = dataclasses.replace(base, line=old.line, template=old.template)
+        loc = dataclasses.replace(base, line=old.line, template=old.template, item=old.item)
         return dataclasses.replace(finding, location=loc)
     # What dataclasses.replace builds (a shallow copy with fields changed), without its per-field cost.
     loc = object.__new__(Location)
     loc.__dict__.update(base.__dict__)
     loc.__dict__["line"] = old.line
     loc.__dict__["template"] = old.template
+    loc.__dict__["item"] = old.item
     new = object.__new__(Finding)
     new.__dict__.update(finding.__dict__)
     new.__dict__["location"] = loc

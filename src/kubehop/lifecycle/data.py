@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -116,6 +116,7 @@ class Lifecycle:
         self.entries: tuple[LifecycleEntry, ...] = tuple(entries)
         self._by_key: dict[tuple[str, str], LifecycleEntry] = {}
         self._by_resource: dict[tuple[str, str, str], LifecycleEntry] = {}
+        self._derived: dict[tuple[str, str], LifecycleEntry | None] = {}
         for entry in self.entries:
             key = (entry.api_version, entry.kind)
             if key in self._by_key:
@@ -149,7 +150,26 @@ class Lifecycle:
         return _default_lifecycle()
 
     def lookup(self, api_version: str, kind: str) -> LifecycleEntry | None:
-        return self._by_key.get((api_version, kind))
+        entry = self._by_key.get((api_version, kind))
+        if entry is None and kind.endswith("List") and kind != "List":
+            return self._list_entry(api_version, kind)
+        return entry
+
+    def _list_entry(self, api_version: str, kind: str) -> LifecycleEntry | None:
+        """The row of a `<Kind>List`, derived from the row of `<Kind>` in the same group/version.
+
+        API servers serve no list kinds of their own: clients (kubectl's and Helm's REST mapper) map
+        `<Kind>List` to the resource of `<Kind>` for every kind a group/version's discovery lists, so a
+        `<Kind>List` is served exactly where `<Kind>` is, and moves to the list of `<Kind>`'s replacement.
+        """
+        key = (api_version, kind)
+        if key not in self._derived:
+            base = self._by_key.get((api_version, kind.removesuffix("List")))
+            self._derived[key] = None if base is None else replace(
+                base, kind=kind, resource="", replacement_kind=base.replacement_kind + "List",
+                interim=tuple(replace(step, kind=step.kind + "List") for step in base.interim),
+                source=f"derived from the {base.kind} row ({base.source})")
+        return self._derived[key]
 
     def lookup_resource(self, group: str, version: str, resource: str) -> LifecycleEntry | None:
         return self._by_resource.get((group, version, resource))

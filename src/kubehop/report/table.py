@@ -25,7 +25,8 @@ def _location(f: Finding) -> str:
     """A chart template's own path is shorter and says more than the chart directory."""
     loc = f.location
     if loc.template and loc.release is None:
-        return f"{loc.template}:{loc.line}" if loc.line else loc.template
+        where = f"{loc.template}:{loc.line}" if loc.line else loc.template
+        return where if loc.item is None else f"{where} {loc.item}"
     return str(loc)
 
 
