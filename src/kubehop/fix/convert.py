@@ -62,6 +62,7 @@ class RevisionConversion:
 
 # Every `apiVersion:` / `kind:` value anywhere in the text (block or flow style, quoted or not, YAML or JSON).
 _API_RE = re.compile(r"""["']?\bapiVersion["']?\s*:\s*["']?([^\s"',}\]#]+)""")
+_API_WORD_RE = re.compile(r"\bapiVersion\b")
 _KIND_RE = re.compile(r"""["']?\bkind["']?\s*:\s*["']?([^\s"',}\]#]+)""")
 
 
@@ -71,9 +72,14 @@ def may_need_conversion(text: str, target: KubeVersion) -> bool:
     from kubehop.convert import REPAIRS
     from kubehop.convert.serving import Action, plan_for
 
-    api_versions, kinds = set(_API_RE.findall(text)), set(_KIND_RE.findall(text))
+    found = _API_RE.findall(text)
+    api_versions, kinds = set(found), set(_KIND_RE.findall(text))
+    kinds |= {kind.removesuffix("List") for kind in kinds}  # a typed List's items take the wrapper's apiVersion
     if not api_versions or not kinds:
         return bool(text.strip())
+    if len(found) != len(_API_WORD_RE.findall(text)) or any(v.startswith(("!", "&", "*")) or "\\" in v
+                                                    for v in (*api_versions, *kinds)):
+        return True  # a value only a full parse reads (tagged, anchored, escaped, after a comment): convert it
     return any(plan_for(api, kind, target).action is not Action.KEEP
                or GroupVersionKind.from_api_version(api, kind) in REPAIRS
                for api in api_versions for kind in kinds)
