@@ -467,6 +467,6 @@ def manifest(case: Case) -> str:
 def hooks(case: Case) -> list[dict[str, object]]:
     return [{"name": name, "kind": text.split("kind: ", 1)[1].split("\n", 1)[0],
              "path": f"{case.name}/templates/hooks/{name}.yaml", "manifest": f"# Source: {case.name}/templates/hooks/"
-             f"{name}.yaml\n{text}", "events": ["pre-upgrade"],
+             f"{name}.yaml\n{text}", "events": ["pre-upgrade", "pre-delete"],
              "last_run": {"started_at": "", "completed_at": "", "phase": ""}, "weight": 0}
             for name, text in case.hooks]

@@ -136,6 +136,11 @@ def test_every_release_kubehop_calls_fixed_passes_the_real_helm(
     before = _helm(helm_binary, env, *upgrade)
     assert before.returncode != 0 and "unable to build kubernetes objects from current release manifest" in \
         before.stderr, before.stderr
+    uninstall = ("uninstall", case.name, "-n", ns)
+    if case.hooks:  # `helm uninstall` runs the stored pre-delete hooks: it fails on a removed API in them
+        hook_before = _helm(helm_binary, env, *uninstall)
+        assert hook_before.returncode != 0 and "unable to build kubernetes object for deleting hook" in \
+            hook_before.stderr and "no matches for kind" in hook_before.stderr, hook_before.stderr
 
     monkeypatch.setenv("HELM_DRIVER_SQL_CONNECTION_STRING", helm_sql)
     monkeypatch.chdir(tmp_path)
@@ -161,3 +166,7 @@ def test_every_release_kubehop_calls_fixed_passes_the_real_helm(
     assert [f for f in findings if f["location"]["revision"] == 2 and f["severity"] in ("removed", "error")] == []
     assert main([*fix, "--backup", str(tmp_path / "again.jsonl"), "-o", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["releases"][0]["result"] == "unchanged"
+    if case.hooks:  # the converted hooks are built and run (created) by the real helm
+        hook_after = _helm(helm_binary, env, *uninstall)
+        assert hook_after.returncode == 0, hook_after.stderr
+        assert f'release "{case.name}" uninstalled' in hook_after.stdout
