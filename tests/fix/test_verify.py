@@ -18,8 +18,9 @@ from kubehop.fix.plan import FixOptions, FixPlan, plan_release
 from kubehop.fix.render import render_json, render_plan, render_summary
 from kubehop.fix.restore import restore_backup
 from kubehop.fix.verify import leftovers
+from kubehop.helm.codec import decode_body
 from kubehop.helm.release import StoredRecord
-from kubehop.helm.storage.base import ReleaseStorage
+from kubehop.helm.storage.base import Query, ReleaseStorage
 from kubehop.helm.storage.file import FileStorage
 from kubehop.model import KubeVersion
 from tests.fix.conftest import Backend
@@ -142,3 +143,20 @@ def test_typed_lists_are_fixed_and_the_rerun_is_unchanged(tmp_path: Path, dry_ru
     assert main([*args[:-2], "--backup", str(tmp_path / "again.jsonl")]) == 0
     assert json.loads(capsys.readouterr().out)["releases"][0]["result"] == "unchanged"
 
+
+
+def test_a_release_fixed_before_typed_lists_were_understood_is_fixed_now(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Items converted, wrapper left at the removed version: what an earlier fix could leave behind."""
+    store = tmp_path / "releases.yaml"
+    _write_release(store, "---\n# Source: c/templates/rbac.yaml\napiVersion: rbac.authorization.k8s.io/v1beta1\n"
+                          "kind: RoleList\nitems:\n- apiVersion: rbac.authorization.k8s.io/v1\n  kind: Role\n"
+                          "  metadata: {name: r}\n  rules: []\n")
+    base = ["releases", "fix", "lists", "--storage", f"file:{store}", "-n", "apps", "--target", "1.22", "-o", "json"]
+    assert main([*base, "--backup", str(tmp_path / "b.jsonl")]) == 0
+    (result,) = json.loads(capsys.readouterr().out)["releases"]
+    assert (result["result"], result["newRevision"]) == ("fixed", 2)
+    (revision_2,) = [r for r in FileStorage(store, tiller_namespace="kube-system").list(Query(name="lists"))
+                     if isinstance(r, StoredRecord) and r.key.endswith(".v2")]
+    manifest = decode_body(revision_2.payload, 3, key=revision_2.key).manifest
+    assert "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleList\n" in manifest and "v1beta1" not in manifest
