@@ -444,6 +444,83 @@ spec:
 """),
 ))
 
+NEWEST = Case("newest-families", "1.37", (
+    ("admission.yaml", """apiVersion: admissionregistration.k8s.io/v1beta1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: replicas-limit
+spec:
+  failurePolicy: Fail
+  matchConstraints:
+    resourceRules:
+    - apiGroups: [apps]
+      apiVersions: [v1]
+      operations: [CREATE, UPDATE]
+      resources: [deployments]
+  validations:
+  - expression: "object.spec.replicas <= 5"
+---
+apiVersion: admissionregistration.k8s.io/v1beta1
+kind: ValidatingAdmissionPolicyBinding
+metadata:
+  name: replicas-limit
+spec:
+  policyName: replicas-limit
+  validationActions: [Deny]
+"""),
+    ("capacity.yaml", """apiVersion: storage.k8s.io/v1beta1
+kind: CSIStorageCapacity
+metadata:
+  name: fast-zone-a
+storageClassName: fast
+capacity: 100Gi
+"""),
+    ("vac.yaml", """apiVersion: storage.k8s.io/v1beta1
+kind: VolumeAttributesClassList
+items:
+- metadata:
+    name: gold
+  driverName: csi.example.com
+  parameters: {iops: "5000"}
+"""),
+    ("network.yaml", """apiVersion: networking.k8s.io/v1beta1
+kind: ServiceCIDR
+metadata:
+  name: extra
+spec:
+  cidrs: [10.96.100.0/24]
+---
+apiVersion: networking.k8s.io/v1beta1
+kind: IPAddress
+metadata:
+  name: 10.96.100.10
+spec:
+  parentRef: {group: "", resource: services, name: web, namespace: default}
+"""),
+    ("flowcontrol.yaml", """apiVersion: flowcontrol.apiserver.k8s.io/v1beta3
+kind: PriorityLevelConfiguration
+metadata:
+  name: proof
+spec:
+  type: Limited
+  limited:
+    nominalConcurrencyShares: 5
+    limitResponse: {type: Reject}
+"""),
+    ("events.yaml", """apiVersion: events.k8s.io/v1beta1
+kind: Event
+metadata:
+  name: proof.1
+eventTime: "2020-01-01T00:00:00.000000Z"
+reportingController: example.com/proof
+reportingInstance: proof-1
+action: Proof
+reason: Proof
+regarding: {kind: ConfigMap, name: plain, namespace: default}
+type: Normal
+"""),
+))
+
 # No converter links scheduling.k8s.io/v1alpha1 PriorityClass (an alpha API, off by default) to v1beta1:
 # the release cannot be made valid at 1.11, so it must never come out `fixed`.
 UNCONVERTIBLE = Case("unconvertible", "1.11", (
@@ -456,7 +533,7 @@ value: 5
 ), expected="failed")
 
 CASES = (RBAC_LISTS, APISERVICE_LIST, MIXED_LIST, CRD, WORKLOADS, INGRESS_WEBHOOKS, CERTIFICATES_AND_MORE,
-         POLICY_BATCH, FLOWCONTROL_HPA, UNCONVERTIBLE)
+         POLICY_BATCH, FLOWCONTROL_HPA, NEWEST, UNCONVERTIBLE)
 
 
 def manifest(case: Case) -> str:
