@@ -178,8 +178,12 @@ def change_lines(changes: Sequence[ManifestChange]) -> list[str]:
     lines = []
     for change in changes:
         where = f"{change.namespace}/{change.name}" if change.namespace else change.name
+        items = change.obj.get("items") if change.obj is not None else None
+        if isinstance(items, list):  # a List: the wrapper moved with its items
+            where = f"({len(items)} item{'s' if len(items) != 1 else ''})"
+        subject = f"{change.kind} {where}".rstrip()
         if change.to_api_version:
-            lines.append(f"{change.kind} {where}: {change.api_version} -> {change.to_api_version}")
+            lines.append(f"{subject}: {change.api_version} -> {change.to_api_version}")
         else:
-            lines.append(f"{change.kind} {where}: {change.api_version} removed (no replacement at the target)")
+            lines.append(f"{subject}: {change.api_version} removed (no replacement at the target)")
     return lines
