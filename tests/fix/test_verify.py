@@ -160,3 +160,14 @@ def test_a_release_fixed_before_typed_lists_were_understood_is_fixed_now(
                      if isinstance(r, StoredRecord) and r.key.endswith(".v2")]
     manifest = decode_body(revision_2.payload, 3, key=revision_2.key).manifest
     assert "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleList\n" in manifest and "v1beta1" not in manifest
+
+
+def test_dry_run_names_converted_lists_with_their_item_count(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "releases.yaml"
+    _write_release(store, LISTS)
+    assert main(["releases", "fix", "lists", "--storage", f"file:{store}", "-n", "apps", "--target", "1.22",
+                 "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("=== apps/lists (Helm v3): would fix\n")
+    assert "    RoleList (1 item): rbac.authorization.k8s.io/v1beta1 -> rbac.authorization.k8s.io/v1\n" in out
