@@ -174,3 +174,10 @@ def test_an_item_that_cannot_be_converted_makes_the_list_an_error() -> None:
     (change,) = result.changes
     assert "PriorityClass p: no conversion from scheduling.k8s.io/v1alpha1/PriorityClass" in change.error
     assert not change.changed and result.text == text  # nothing of the list is rewritten
+
+
+def test_a_generic_list_of_a_group_version_the_target_no_longer_serves_becomes_v1() -> None:
+    text = ("apiVersion: extensions/v1beta1\nkind: List\nitems:\n"
+            "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n")
+    assert _objects(convert_manifest(text, T122).text) == [("v1", "List"), ("v1", "ConfigMap")]
+    assert convert_manifest(text, KubeVersion(1, 21)).changes == ()  # extensions/v1beta1 Ingress still served

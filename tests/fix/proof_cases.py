@@ -124,6 +124,26 @@ items:
 """),
 ))
 
+# The generic List of a group/version the target serves nothing of: Helm maps `List` only in the
+# group/versions discovery lists.
+GENERIC_LIST = Case("generic-list", "1.22", (
+    ("list.yaml", """apiVersion: extensions/v1beta1
+kind: List
+items:
+- apiVersion: networking.k8s.io/v1beta1
+  kind: Ingress
+  metadata:
+    name: api
+  spec:
+    backend: {serviceName: api, servicePort: 8080}
+- apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: settings
+  data: {mode: fast}
+"""),
+))
+
 CRD = Case("crd", "1.22", (
     ("crd.yaml", """apiVersion: apiextensions.k8s.io/v1beta1
 kind: CustomResourceDefinition
@@ -532,7 +552,7 @@ value: 5
 """),
 ), expected="failed")
 
-CASES = (RBAC_LISTS, APISERVICE_LIST, MIXED_LIST, CRD, WORKLOADS, INGRESS_WEBHOOKS, CERTIFICATES_AND_MORE,
+CASES = (RBAC_LISTS, APISERVICE_LIST, MIXED_LIST, GENERIC_LIST, CRD, WORKLOADS, INGRESS_WEBHOOKS, CERTIFICATES_AND_MORE,
          POLICY_BATCH, FLOWCONTROL_HPA, NEWEST, UNCONVERTIBLE)
 
 

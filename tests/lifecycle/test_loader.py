@@ -135,7 +135,7 @@ def test_list_kinds_of_the_issue_and_non_lists() -> None:
         assert lifecycle.status(api_version, kind, at_1_22) is ApiStatus.REMOVED
     assert lifecycle.status("rbac.authorization.k8s.io/v1", "RoleList", at_1_22) is ApiStatus.UNKNOWN
     assert lifecycle.lookup("v1", "List") is None
-    assert lifecycle.lookup("extensions/v1beta1", "List") is None
+    assert lifecycle.lookup("apps/v1", "List") is None  # no rows: a group/version kubehop knows nothing removed of
     assert lifecycle.lookup("example.com/v1", "WidgetList") is None
     batch = lifecycle.lookup("batch/v2alpha1", "ScheduledJobList")
     assert batch is not None and batch.replacement_label == "batch/v1 CronJobList"
@@ -148,3 +148,15 @@ def test_user_rows_give_list_kinds_too(tmp_path: Path) -> None:
     derived = Lifecycle.load([extra]).lookup("example.com/v1alpha1", "WidgetList")
     assert derived is not None and derived.origin == str(extra)
     assert derived.status_at(KubeVersion(1, 20)) is ApiStatus.REMOVED
+
+
+def test_the_generic_list_of_a_group_version_goes_with_its_last_kind() -> None:
+    lifecycle = Lifecycle.default()
+    entry = lifecycle.lookup("extensions/v1beta1", "List")
+    assert entry is not None and entry.removed_in == KubeVersion(1, 22)  # Ingress, the last one, went in 1.22
+    assert entry.replacement_label == "v1"
+    assert "Ingress" in entry.source and "DaemonSet" in entry.source
+    assert lifecycle.status("extensions/v1beta1", "List", KubeVersion(1, 21)) is ApiStatus.DEPRECATED
+    assert lifecycle.status("extensions/v1beta1", "List", KubeVersion(1, 22)) is ApiStatus.REMOVED
+    assert lifecycle.status("rbac.authorization.k8s.io/v1beta1", "List", KubeVersion(1, 22)) is ApiStatus.REMOVED
+    assert lifecycle.lookup("rbac.authorization.k8s.io/v1", "List") is None

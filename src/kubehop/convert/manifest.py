@@ -106,16 +106,16 @@ def _list_wrapper(
 
     A `<Kind>List` is served exactly where `<Kind>` is: it follows `<Kind>` to its replacement. A typed
     list of a kind removed without replacement goes when no item is left, and becomes a `v1 List` when
-    some items (of other kinds) remain.
+    some items (of other kinds) remain. A generic `List` of a group/version the target no longer
+    serves at all becomes a `v1 List`.
     """
     api_version, kind = str(obj.get("apiVersion") or ""), str(obj.get("kind")).strip()
-    if kind == "List":
-        return obj, None, ""
-    plan = plan_for(api_version, kind.removesuffix("List"), target)
+    plan = plan_for(api_version, kind.removesuffix("List") or kind, target)  # a generic List: its own row
     if plan.action is Action.KEEP:
         return obj, None, ""
     if plan.action is Action.CONVERT and plan.to is not None:
-        return {**obj, "apiVersion": plan.to.api_version, "kind": plan.to.kind + "List"}, None, ""
+        to_kind = plan.to.kind if kind == "List" else plan.to.kind + "List"
+        return {**obj, "apiVersion": plan.to.api_version, "kind": to_kind}, None, ""
     if plan.action is Action.REMOVE:
         if not has_items:
             return None, Note(NoteKind.DROPPED, f"{api_version} {kind} is not served by Kubernetes {target} and "

@@ -151,8 +151,8 @@ class Lifecycle:
 
     def lookup(self, api_version: str, kind: str) -> LifecycleEntry | None:
         entry = self._by_key.get((api_version, kind))
-        if entry is None and kind.endswith("List") and kind != "List":
-            return self._list_entry(api_version, kind)
+        if entry is None and kind.endswith("List"):
+            return self._list_entry(api_version, kind) if kind != "List" else self._generic_list_entry(api_version)
         return entry
 
     def _list_entry(self, api_version: str, kind: str) -> LifecycleEntry | None:
@@ -169,6 +169,27 @@ class Lifecycle:
                 base, kind=kind, resource="", replacement_kind=base.replacement_kind + "List",
                 interim=tuple(replace(step, kind=step.kind + "List") for step in base.interim),
                 source=f"derived from the {base.kind} row ({base.source})")
+        return self._derived[key]
+
+    def _generic_list_entry(self, api_version: str) -> LifecycleEntry | None:
+        """The row of the generic `List` in a group/version: the REST mapper maps `List` in every
+        group/version discovery lists, so it goes when the last kind of the group/version goes (every
+        kind of a removed group/version has a row). It moves to `v1` `List`, served everywhere."""
+        key = (api_version, "List")
+        if key not in self._derived:
+            group = GroupVersionKind.from_api_version(api_version, "List").group
+            rows = [e for e in self._by_group.get(group, ()) if e.api_version == api_version]
+            removed = [e.removed_in for e in rows if e.removed_in is not None]
+            entry = None
+            if rows and len(removed) == len(rows) and api_version != "v1":
+                deprecated = [e.deprecated_in or e.removed_in for e in rows]
+                entry = LifecycleEntry(
+                    api_version=api_version, kind="List", resource="",
+                    deprecated_in=max(v for v in deprecated if v is not None), removed_in=max(removed),
+                    replacement_api_version="v1", replacement_kind="List", replacement_available_in=None,
+                    source=f"derived: every {api_version} row ({', '.join(e.kind for e in rows)}) is removed "
+                           f"by {max(removed)}", origin=rows[0].origin)
+            self._derived[key] = entry
         return self._derived[key]
 
     def lookup_resource(self, group: str, version: str, resource: str) -> LifecycleEntry | None:
