@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -152,44 +152,22 @@ class Lifecycle:
     def lookup(self, api_version: str, kind: str) -> LifecycleEntry | None:
         entry = self._by_key.get((api_version, kind))
         if entry is None and kind.endswith("List"):
-            return self._list_entry(api_version, kind) if kind != "List" else self._generic_list_entry(api_version)
+            return self._list_entry(api_version, kind)
         return entry
 
     def _list_entry(self, api_version: str, kind: str) -> LifecycleEntry | None:
-        """The row of a `<Kind>List`, derived from the row of `<Kind>` in the same group/version.
+        """The derived row of a `<Kind>List` or of the generic `List` (see lifecycle/lists.py)."""
+        from kubehop.lifecycle.lists import generic_list_entry, typed_list_entry
 
-        API servers serve no list kinds of their own: clients (kubectl's and Helm's REST mapper) map
-        `<Kind>List` to the resource of `<Kind>` for every kind a group/version's discovery lists, so a
-        `<Kind>List` is served exactly where `<Kind>` is, and moves to the list of `<Kind>`'s replacement.
-        """
         key = (api_version, kind)
         if key not in self._derived:
-            base = self._by_key.get((api_version, kind.removesuffix("List")))
-            self._derived[key] = None if base is None else replace(
-                base, kind=kind, resource="", replacement_kind=base.replacement_kind + "List",
-                interim=tuple(replace(step, kind=step.kind + "List") for step in base.interim),
-                source=f"derived from the {base.kind} row ({base.source})")
-        return self._derived[key]
-
-    def _generic_list_entry(self, api_version: str) -> LifecycleEntry | None:
-        """The row of the generic `List` in a group/version: the REST mapper maps `List` in every
-        group/version discovery lists, so it goes when the last kind of the group/version goes (every
-        kind of a removed group/version has a row). It moves to `v1` `List`, served everywhere."""
-        key = (api_version, "List")
-        if key not in self._derived:
-            group = GroupVersionKind.from_api_version(api_version, "List").group
-            rows = [e for e in self._by_group.get(group, ()) if e.api_version == api_version]
-            removed = [e.removed_in for e in rows if e.removed_in is not None]
-            entry = None
-            if rows and len(removed) == len(rows) and api_version != "v1":
-                deprecated = [e.deprecated_in or e.removed_in for e in rows]
-                entry = LifecycleEntry(
-                    api_version=api_version, kind="List", resource="",
-                    deprecated_in=max(v for v in deprecated if v is not None), removed_in=max(removed),
-                    replacement_api_version="v1", replacement_kind="List", replacement_available_in=None,
-                    source=f"derived: every {api_version} row ({', '.join(e.kind for e in rows)}) is removed "
-                           f"by {max(removed)}", origin=rows[0].origin)
-            self._derived[key] = entry
+            if kind == "List":
+                group = GroupVersionKind.from_api_version(api_version, kind).group
+                rows = [e for e in self._by_group.get(group, ()) if e.api_version == api_version]
+                self._derived[key] = generic_list_entry(api_version, rows)
+            else:
+                base = self._by_key.get((api_version, kind.removesuffix("List")))
+                self._derived[key] = typed_list_entry(base) if base is not None else None
         return self._derived[key]
 
     def lookup_resource(self, group: str, version: str, resource: str) -> LifecycleEntry | None:
