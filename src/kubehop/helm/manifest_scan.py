@@ -5,7 +5,8 @@ of revisions must cost little more than decoding them. Three things keep it chea
 - one C-speed regex pass collects every apiVersion named anywhere in the manifest. An apiVersion
   matters only when a rule wants it for some kind that the manifest's text mentions; the kinds a
   rule can want are those of the lifecycle data (rules key their interest on its rows, which
-  tests/helm/test_manifest_scan.py checks for every registered rule), so a few substring checks
+  tests/helm/test_manifest_scan.py checks for every registered rule) and the List kinds derived from
+  them (`<Kind>List` contains `<Kind>`; the generic `List` is probed too), so a few substring checks
   answer that without reading every kind;
 - only documents whose text contains one of those apiVersions are looked at; they go through the
   same sniff-then-parse path as `Scanner.scan_text`, so findings are identical;
@@ -143,7 +144,9 @@ class ManifestScanner:
     def __init__(self, scanner: Scanner) -> None:
         self.scanner = scanner
         self._seen: dict[tuple[str, str | None, int | None], tuple[Finding, ...]] = {}
-        self._kinds = frozenset(e.kind for e in scanner.options.lifecycle.entries if e.kind)
+        # List kinds have no rows of their own: `<Kind>List` holds its row's kind as a substring, and the
+        # generic `List` (derived for a group/version whose every kind is removed) is probed by name.
+        self._kinds = frozenset(e.kind for e in scanner.options.lifecycle.entries if e.kind) | {"List"}
         self._interest: dict[str, tuple[bool, list[str]]] = {}
 
     def _kinds_wanted_with(self, api_version: str) -> tuple[bool, list[str]]:
