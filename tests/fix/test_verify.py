@@ -171,3 +171,24 @@ def test_dry_run_names_converted_lists_with_their_item_count(tmp_path: Path,
     out = capsys.readouterr().out
     assert out.startswith("=== apps/lists (Helm v3): would fix\n")
     assert "    RoleList (1 item): rbac.authorization.k8s.io/v1beta1 -> rbac.authorization.k8s.io/v1\n" in out
+
+
+def test_an_unchanged_release_still_holding_a_removed_api_is_not_fixed(tmp_path: Path) -> None:
+    storage = FileStorage(tmp_path / "r.yaml", tiller_namespace="kube-system")
+    for release in history(3, "kube-system"):
+        storage.create(release)
+    backend = Backend(f"file:{tmp_path}", 3, "kube-system", "kube-system", [], None)
+    first = _plan_for_1_16(storage, backend)
+    writer = BackupWriter(tmp_path / "b.jsonl", storage.name)
+    try:
+        assert execute(first, storage, writer, T116).outcome is Outcome.FIXED
+    finally:
+        writer.close()
+    # Nothing more to convert at 1.16; checked at 1.22, the networking.k8s.io/v1beta1 Ingress is left.
+    again = plan_release(reread(storage, (3, "kube-system", NAME)), FixOptions(T116), NOW)
+    assert again.outcome is Outcome.UNCHANGED
+    assert preview(again, T116).outcome is Outcome.UNCHANGED
+    result = preview(again, T122)
+    assert result.outcome is Outcome.NOT_FIXED and result.detail.startswith(
+        "nothing kubehop can convert, but still not served at 1.22 (Helm would fail): revision 3 manifest")
+    assert "networking.k8s.io/v1beta1 Ingress image-manager" in result.detail

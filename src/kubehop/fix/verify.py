@@ -54,24 +54,24 @@ def _line(revision: int, part: str, finding: Finding) -> str:
     return f"{where}: {finding.api_version} {finding.kind}{name}"
 
 
-def planned(plan: FixPlan) -> Iterator[Release]:
-    """The revisions the plan writes with converted content (the new deployed one first)."""
+def _converting(plan: FixPlan) -> Iterator[Create | Update]:
+    """The writes that carry converted content: the new deployed revision, revisions converted in place."""
     for write in plan.writes:
         if isinstance(write, Create) or (isinstance(write, Update) and "converted" in write.reason):
-            yield write.release
+            yield write
 
 
-def _where(write: Create | Update) -> tuple[str, str]:
-    return (write.namespace, write.key) if isinstance(write, Create) else (write.expected.namespace, write.key)
+def planned(plan: FixPlan) -> Iterator[Release]:
+    """The revisions the plan writes with converted content (the new deployed one first)."""
+    return (write.release for write in _converting(plan))
 
 
 def stored(plan: FixPlan, storage: ReleaseStorage) -> Iterator[Release]:
-    """The revisions `planned` names, read back from the storage as Helm will read them."""
-    for write in plan.writes:
-        if isinstance(write, Create) or (isinstance(write, Update) and "converted" in write.reason):
-            namespace, key = _where(write)
-            record = storage.get(namespace, key)
-            yield decode_body(record.payload, record.helm_major, key=record.key)
+    """The same revisions, read back from the storage (where the plan wrote them) as Helm will read them."""
+    for write in _converting(plan):
+        namespace = write.namespace if isinstance(write, Create) else write.expected.namespace
+        record = storage.get(namespace, write.key)
+        yield decode_body(record.payload, record.helm_major, key=record.key)
 
 
 def check(releases: Iterable[Release], target: KubeVersion) -> str:
