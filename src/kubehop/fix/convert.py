@@ -93,7 +93,7 @@ def _convert_part(part: str, hook_index: int | None, text: str, target: KubeVers
         result = convert_manifest(text, target, path=path, decisions=decisions)
     except KubehopError as exc:
         return PartConversion(part, hook_index, text, text, (), (), (f"cannot be read ({exc})",))
-    errors = tuple(f"{c.kind} {c.name} ({c.api_version}): {c.error}" for c in result.changes if c.error)
+    errors = tuple(f"{f'{c.kind} {c.name}'.rstrip()} ({c.api_version}): {c.error}" for c in result.changes if c.error)
     notes = tuple(f"{note.kind.value}: {note.message}" for note in result.notes)
     after = text if errors else result.text
     return PartConversion(part, hook_index, text, after, result.changes, notes, errors)
