@@ -192,3 +192,14 @@ def test_an_unchanged_release_still_holding_a_removed_api_is_not_fixed(tmp_path:
     assert result.outcome is Outcome.NOT_FIXED and result.detail.startswith(
         "nothing kubehop can convert, but still not served at 1.22 (Helm would fail): revision 3 manifest")
     assert "networking.k8s.io/v1beta1 Ingress image-manager" in result.detail
+
+
+def test_secrets_inside_lists_are_hidden_from_the_dry_run_diff() -> None:
+    from kubehop.fix.render import hide_secrets
+
+    typed = "apiVersion: v1\nkind: SecretList\nitems:\n- metadata: {name: s}\n  data: {password: c2VjcmV0}\n"
+    plain = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  data: {token: dG9rZW4=}\n"
+    config = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: b}\n"
+    shown = hide_secrets(f"---\n{typed}---\n{plain}---\n{config}")
+    assert "c2VjcmV0" not in shown and "dG9rZW4=" not in shown
+    assert shown.count("a Secret: content not shown") == 2 and config in shown
