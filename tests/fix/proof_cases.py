@@ -111,6 +111,13 @@ items:
     groupPriorityMinimum: 10
     versionPriority: 10
     service: {name: other, namespace: default}
+- apiVersion: rbac.authorization.k8s.io/v1beta1
+  kind: RoleBinding
+  metadata:
+    name: proof-readers
+  roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: proof-reader}
+  subjects:
+  - {kind: Group, name: readers, apiGroup: rbac.authorization.k8s.io}
 - apiVersion: scheduling.k8s.io/v1beta1
   kind: PriorityClass
   metadata:
@@ -220,6 +227,58 @@ spec:
       containers:
       - {name: cache, image: "registry.example.com/cache:1"}
 """),
+    ("more-workloads.yaml", """apiVersion: apps/v1beta2
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+      - {name: api, image: "registry.example.com/api:1"}
+---
+apiVersion: apps/v1beta2
+kind: DaemonSet
+metadata:
+  name: logs
+spec:
+  selector:
+    matchLabels: {app: logs}
+  template:
+    metadata:
+      labels: {app: logs}
+    spec:
+      containers:
+      - {name: logs, image: "registry.example.com/logs:1"}
+---
+apiVersion: extensions/v1beta1
+kind: ReplicaSet
+metadata:
+  name: legacy
+spec:
+  template:
+    metadata:
+      labels: {app: legacy}
+    spec:
+      containers:
+      - {name: legacy, image: "registry.example.com/legacy:1"}
+---
+apiVersion: apps/v1beta1
+kind: Deployment
+metadata:
+  name: worker
+spec:
+  template:
+    metadata:
+      labels: {app: worker}
+    spec:
+      containers:
+      - {name: worker, image: "registry.example.com/worker:1"}
+"""),
     ("networkpolicy.yaml", """apiVersion: extensions/v1beta1
 kind: NetworkPolicy
 metadata:
@@ -323,6 +382,23 @@ kind: StorageClass
 metadata:
   name: fast
 provisioner: csi.example.com
+---
+apiVersion: storage.k8s.io/v1beta1
+kind: CSINode
+metadata:
+  name: node-1
+spec:
+  drivers:
+  - {name: csi.example.com, nodeID: node-1}
+---
+apiVersion: storage.k8s.io/v1beta1
+kind: VolumeAttachment
+metadata:
+  name: attach-1
+spec:
+  attacher: csi.example.com
+  nodeName: node-1
+  source: {persistentVolumeName: pv-1}
 """),
     ("lease.yaml", """apiVersion: coordination.k8s.io/v1beta1
 kind: Lease
@@ -447,6 +523,20 @@ spec:
       group: {name: system:authenticated}
     resourceRules:
     - {apiGroups: ["*"], resources: ["*"], verbs: ["*"], namespaces: ["*"]}
+"""),
+    ("flowcontrol-v1beta1.yaml", """apiVersion: flowcontrol.apiserver.k8s.io/v1beta1
+kind: FlowSchema
+metadata:
+  name: proof-old
+spec:
+  priorityLevelConfiguration: {name: proof}
+  matchingPrecedence: 2000
+  rules:
+  - subjects:
+    - kind: ServiceAccount
+      serviceAccount: {name: default, namespace: default}
+    nonResourceRules:
+    - {verbs: [get], nonResourceURLs: [/healthz]}
 """),
     ("hpa.yaml", """apiVersion: autoscaling/v2beta2
 kind: HorizontalPodAutoscaler
