@@ -170,3 +170,23 @@ def test_every_release_kubehop_calls_fixed_passes_the_real_helm(
         hook_after = _helm(helm_binary, env, *uninstall)
         assert hook_after.returncode == 0, hook_after.stderr
         assert f'release "{case.name}" uninstalled' in hook_after.stdout
+
+
+@pytest.mark.parametrize("target", ["1.11", "1.16", "1.19", "1.22", "1.25", "1.29", "1.37"])
+def test_the_served_api_serves_exactly_what_the_lifecycle_data_says(target: str) -> None:
+    from kubehop.lifecycle import ApiStatus, Lifecycle
+    from kubehop.model import KubeVersion
+    from tests.fixtures.served_api import served
+
+    version = KubeVersion.parse(target)
+    resources = served(version)
+    for entry in Lifecycle.default().entries:
+        kinds = resources.get(entry.api_version, {})
+        if entry.status_at(version) is ApiStatus.REMOVED:
+            assert entry.kind not in kinds, (entry.api_version, entry.kind)
+        step = entry.replacement_at(version)
+        if step is not None and (step[2] is None or step[2] <= version) and "alpha" not in step[0]:
+            later = Lifecycle.default().lookup(step[0], step[1])
+            if later is None or later.status_at(version) is not ApiStatus.REMOVED:
+                assert step[1] in resources.get(step[0], {}), (entry.api_version, entry.kind, step)
+    assert "alpha" not in " ".join(resources)
