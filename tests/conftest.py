@@ -10,6 +10,7 @@ pytest_plugins: list[str] = [
     "tests.fixtures.kube_cluster",
     "tests.fixtures.postgres",
     "tests.fixtures.etcd",
+    "tests.fixtures.served_api",
 ]
 
 

@@ -89,6 +89,7 @@ class Location:
     revision: int | None = None
     status: str | None = None
     storage_key: str | None = None
+    item: str | None = None  # which object of a List document: `items[3]` (nested: `items[1].items[0]`)
 
     def __str__(self) -> str:
         where = self.path
@@ -100,6 +101,8 @@ class Location:
             where += f" [{self.template}]"
         if self.line is not None:
             where += f":{self.line}"
+        if self.item is not None:
+            where += f" {self.item}"
         return where
 
 

@@ -113,3 +113,12 @@ def test_exported_lists_in_yaml_and_json_are_expanded() -> None:
             "namespace: n}\n" for i in items)):
         manifest = parse_manifest(text, "live")
         assert [(o["kind"], o["metadata"]["name"]) for o in manifest.objects] == [("Service", "a"), ("DaemonSet", "b")]
+
+
+def test_typed_list_items_are_objects_and_the_wrapper_is_not() -> None:
+    text = ("apiVersion: apps/v1\nkind: DeploymentList\nmetadata: {resourceVersion: '7'}\nitems:\n"
+            "- metadata: {name: web, namespace: n}\n  spec: {selector: {matchLabels: {app: web}}}\n"
+            "- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: api, namespace: n}\n")
+    manifest = parse_manifest(text, "exported")
+    assert [(o["apiVersion"], o["kind"], o["metadata"]["name"]) for o in manifest.objects] == [
+        ("apps/v1", "Deployment", "web"), ("apps/v1", "Deployment", "api")]

@@ -166,3 +166,16 @@ def test_a_failing_write_names_what_was_already_written(
     assert "web2.yaml: cannot write: No space left on device; already written:" in err
     assert str(manifests / "web.yaml") in err
     assert (manifests / "web2.yaml").read_text() == OLD
+
+
+def test_typed_lists_are_converted_wrapper_and_items(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "lists.yaml"
+    path.write_text("apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: ClusterRoleList\nitems:\n"
+                    "- metadata: {name: view-pods}\n  rules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n")
+    assert main(["convert", str(path), "--target", "1.22", "--write"]) == 0
+    capsys.readouterr()
+    text = path.read_text()
+    assert text.startswith("apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleList\nitems:\n")
+    assert "- apiVersion: rbac.authorization.k8s.io/v1\n  kind: ClusterRole\n" in text
+    assert main(["convert", str(path), "--target", "1.22", "--check"]) == 0
+    assert main(["scan", str(path), "--target", "1.22"]) == 0

@@ -194,3 +194,38 @@ def test_scan_start_up_imports_nothing_heavy() -> None:
     heavy = {"kubernetes", "psycopg", "ruamel.yaml", "kubernetes_validate", "google.protobuf", "urllib3",
              "kubehop.cli.etcd", "kubehop.cli.releases", "kubehop.cli.convert", "kubehop.cli.check"}
     assert "kubehop.cli.scan" in loaded and not heavy & loaded
+
+
+TYPED_LISTS = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: plain}
+---
+apiVersion: rbac.authorization.k8s.io/v1beta1
+kind: RoleList
+items:
+- metadata: {name: reader}
+  rules: []
+---
+{"apiVersion": "apiregistration.k8s.io/v1beta1", "kind": "APIServiceList",
+ "items": [{"metadata": {"name": "v1.example.com"}}]}
+"""
+
+
+@pytest.mark.parametrize("full_parse", [False, True])
+def test_typed_list_wrappers_and_items_are_reported_with_the_item(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, full_parse: bool) -> None:
+    path = write(tmp_path, "lists.yaml", TYPED_LISTS)
+    code, out, _ = run(capsys, path, "--target", "1.22", "-o", "json", *(["--full-parse"] if full_parse else []))
+    found = [(f["rule"], f["apiVersion"], f["kind"], f["name"], f["location"]["line"], f["location"].get("item"),
+              f["replacement"]) for f in json.loads(out)["findings"]]
+    assert found == [
+        ("removed-api", "rbac.authorization.k8s.io/v1beta1", "RoleList", "", 5, None, "rbac.authorization.k8s.io/v1"),
+        ("removed-api", "rbac.authorization.k8s.io/v1beta1", "Role", "reader", 8, "items[0]",
+         "rbac.authorization.k8s.io/v1"),
+        ("removed-api", "apiregistration.k8s.io/v1beta1", "APIServiceList", "", 11, None, "apiregistration.k8s.io/v1"),
+        ("removed-api", "apiregistration.k8s.io/v1beta1", "APIService", "v1.example.com", 11, "items[0]",
+         "apiregistration.k8s.io/v1"),
+    ]
+    assert code == 3
+    code, out, _ = run(capsys, path, "--target", "1.22")
+    assert f"{path}:8 items[0]" in out

@@ -48,6 +48,16 @@ def test_only_workloads_without_a_selector_are_looked_up() -> None:
     assert keys == [("Deployment", "shop", "web"), ("DaemonSet", "", "fresh")]
 
 
+def test_typed_list_items_without_kind_are_workloads_too() -> None:
+    from kubehop.convert.live import index_live
+
+    typed = {"apiVersion": "extensions/v1beta1", "kind": "DeploymentList", "items": [
+        {"metadata": {"name": "web", "namespace": "shop"}, "spec": {"template": {}}},
+        {"metadata": {"name": "ok", "namespace": "shop"}, "spec": {"selector": {"matchLabels": {"a": "b"}}}}]}
+    assert workloads_needing_a_selector([typed]) == [("Deployment", "shop", "web")]
+    assert sorted(index_live([typed])) == [("Deployment", "shop", "ok"), ("Deployment", "shop", "web")]
+
+
 def test_fetch_live_reads_existing_workloads_and_skips_missing_ones(kube_cluster: KubeCluster) -> None:
     reader = ClusterReader(api_client(str(kube_cluster.kubeconfig), None), "prod")
     found = fetch_live(reader, [("Deployment", "shop", "web"), ("DaemonSet", "", "fresh")], "shop")

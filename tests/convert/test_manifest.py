@@ -112,3 +112,72 @@ def test_values_the_converter_did_not_change_keep_their_text_even_where_yaml_ver
     assert "annotations: {flag: yes, b: on}" in out
     assert "defaultMode: 0644}" in out
     assert out.startswith("apiVersion: apps/v1\n")
+
+
+def _objects(text: str) -> list[tuple[str, str]]:
+    from kubehop.manifests import read_documents
+    from kubehop.model import Document
+
+    return [(d.api_version, d.kind) for d in read_documents(text) if isinstance(d, Document)]
+
+
+def test_typed_list_wrapper_follows_its_items_to_the_replacement() -> None:
+    text = ("# roles\napiVersion: rbac.authorization.k8s.io/v1beta1\nkind: RoleList\nmetadata: {}\nitems:\n"
+            "- metadata: {name: a}\n  rules: []\n"
+            "- apiVersion: rbac.authorization.k8s.io/v1beta1\n  kind: Role\n  metadata: {name: b}\n  rules: []\n")
+    result = convert_manifest(text, T122)
+    assert result.text.startswith("# roles\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleList\n")
+    assert _objects(result.text) == [("rbac.authorization.k8s.io/v1", "RoleList")] + \
+        [("rbac.authorization.k8s.io/v1", "Role")] * 2
+    (change,) = result.changes
+    assert (change.kind, change.to_api_version, change.to_kind, change.error) == (
+        "RoleList", "rbac.authorization.k8s.io/v1", "RoleList", "")
+    assert convert_manifest(result.text, T122).changes == ()  # a second run has nothing to do
+
+
+def test_nested_lists_and_mixed_old_objects_in_a_plain_list() -> None:
+    text = ("apiVersion: v1\nkind: List\nitems:\n"
+            "- apiVersion: extensions/v1beta1\n  kind: DaemonSet\n  metadata: {name: d}\n"
+            "  spec:\n    template:\n      metadata: {labels: {app: d}}\n      spec: {containers: []}\n"
+            "- apiVersion: apiregistration.k8s.io/v1beta1\n  kind: APIServiceList\n  items:\n"
+            "  - metadata: {name: v1.example.com}\n"
+            "    spec: {group: example.com, version: v1, groupPriorityMinimum: 1, versionPriority: 1}\n"
+            "- apiVersion: policy/v1beta1\n  kind: PodDisruptionBudget\n  metadata: {name: p}\n"
+            "  spec: {minAvailable: 1, selector: {matchLabels: {app: d}}}\n")
+    result = convert_manifest(text, T125)
+    assert _objects(result.text) == [("v1", "List"), ("apps/v1", "DaemonSet"),
+                                     ("apiregistration.k8s.io/v1", "APIServiceList"),
+                                     ("apiregistration.k8s.io/v1", "APIService"), ("policy/v1", "PodDisruptionBudget")]
+
+
+def test_a_typed_list_of_a_kind_removed_without_replacement_goes_with_its_items() -> None:
+    text = ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: keep}\n---\n"
+            "apiVersion: policy/v1beta1\nkind: PodSecurityPolicyList\nitems:\n- metadata: {name: p}\n")
+    result = convert_manifest(text, T125)
+    assert _objects(result.text) == [("v1", "ConfigMap")]
+    assert [c.action for c in result.changes] == [Action.REMOVE]
+    assert any("PodSecurityPolicyList is not served" in n.message for n in result.notes)
+
+
+def test_a_typed_list_keeping_other_items_becomes_a_plain_list() -> None:
+    text = ("apiVersion: policy/v1beta1\nkind: PodSecurityPolicyList\nitems:\n- metadata: {name: p}\n"
+            "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n")
+    assert _objects(convert_manifest(text, T125).text) == [("v1", "List"), ("v1", "ConfigMap")]
+
+
+def test_an_item_that_cannot_be_converted_makes_the_list_an_error() -> None:
+    # No converter links scheduling.k8s.io/v1alpha1 PriorityClass to v1beta1: that item is refused.
+    text = ("apiVersion: v1\nkind: List\nitems:\n"
+            "- apiVersion: extensions/v1beta1\n  kind: Ingress\n  metadata: {name: i}\n"
+            "- apiVersion: scheduling.k8s.io/v1alpha1\n  kind: PriorityClass\n  metadata: {name: p}\n  value: 1\n")
+    result = convert_manifest(text, KubeVersion(1, 11))
+    (change,) = result.changes
+    assert "PriorityClass p: no conversion from scheduling.k8s.io/v1alpha1/PriorityClass" in change.error
+    assert not change.changed and result.text == text  # nothing of the list is rewritten
+
+
+def test_a_generic_list_of_a_group_version_the_target_no_longer_serves_becomes_v1() -> None:
+    text = ("apiVersion: extensions/v1beta1\nkind: List\nitems:\n"
+            "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n")
+    assert _objects(convert_manifest(text, T122).text) == [("v1", "List"), ("v1", "ConfigMap")]
+    assert convert_manifest(text, KubeVersion(1, 21)).changes == ()  # extensions/v1beta1 Ingress still served

@@ -84,7 +84,7 @@ def test_a_revision_created_meanwhile_makes_the_release_skipped_and_is_not_overw
     storage.create(theirs)
     writer = BackupWriter(tmp_path / "b.jsonl", storage.name)
     try:
-        result = execute(plan, storage, writer)
+        result = execute(plan, storage, writer, TARGET)
     finally:
         writer.close()
     assert result.outcome is Outcome.SKIPPED
@@ -105,7 +105,7 @@ def test_a_revision_changed_after_the_first_write_is_not_overwritten(backend: Ba
     storage.update(evolve(revisions[1].release, description="changed by someone else"), current)
     writer = BackupWriter(tmp_path / "b.jsonl", storage.name)
     try:
-        result = execute(plan, storage, writer)
+        result = execute(plan, storage, writer, TARGET)
     finally:
         writer.close()
     assert result.outcome is Outcome.SKIPPED and "run the fix again" in result.detail

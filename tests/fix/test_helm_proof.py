@@ -1,91 +1,31 @@
 """Proof with the real helm binary and Helm's SQL driver (real PostgreSQL): after `kubehop releases fix`,
 `helm history` shows the new deployed revision, `helm get manifest` the converted manifest, and
-`helm upgrade --dry-run` against an API server that serves only Kubernetes 1.19's APIs gets past the
-"unable to build kubernetes objects from current release manifest" error it gave before."""
+`helm upgrade --dry-run` against an API server that serves exactly the target's group/versions
+(tests/fixtures/served_api.py) gets past the "unable to build kubernetes objects from current release
+manifest" error it gave before. For every release kubehop calls fixed, helm passes; a release that cannot
+be made valid never comes out fixed."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from kubehop.cli import main
 from kubehop.helm.storage.sql import SqlStorage
+from tests.fix import proof_cases
 from tests.fix.conftest import helm_env
 from tests.fix.seed import NAME, history
-from tests.fixtures.kube_api import KubeApi, write_kubeconfig
+from tests.fixtures.kube_api import KubeApi
 from tests.fixtures.postgres import Postgres
+from tests.fixtures.served_api import ServedApi
 from tests.fixtures.tools import Helm
+from tests.helm.factories import helm3_release
 
 pytestmark = [pytest.mark.helm, pytest.mark.postgres]
-
-# What a Kubernetes 1.19 API server serves for the kinds in the seed release (no extensions/v1beta1
-# DaemonSet, no apps/v1beta1 StatefulSet: both were removed in 1.16; extensions/v1beta1 Ingress remains).
-RESOURCES_1_19 = {
-    "v1": [("configmaps", "ConfigMap"), ("secrets", "Secret"), ("services", "Service")],
-    "apps/v1": [("daemonsets", "DaemonSet"), ("deployments", "Deployment"), ("statefulsets", "StatefulSet")],
-    "networking.k8s.io/v1": [("ingresses", "Ingress"), ("networkpolicies", "NetworkPolicy")],
-    "networking.k8s.io/v1beta1": [("ingresses", "Ingress")],
-    "extensions/v1beta1": [("ingresses", "Ingress")],
-}
-
-
-def _discovery(path: str) -> Any:
-    if path == "/version":
-        return {"major": "1", "minor": "19", "gitVersion": "v1.19.3", "platform": "linux/amd64"}
-    if path == "/api":
-        return {"kind": "APIVersions", "versions": ["v1"],
-                "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": "127.0.0.1"}]}
-    groups: dict[str, list[str]] = {}
-    for gv in RESOURCES_1_19:
-        if "/" in gv:
-            group, version = gv.split("/")
-            groups.setdefault(group, []).append(version)
-    if path == "/apis":
-        return {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-            {"name": g, "versions": [{"groupVersion": f"{g}/{v}", "version": v} for v in vs],
-             "preferredVersion": {"groupVersion": f"{g}/{vs[0]}", "version": vs[0]}} for g, vs in groups.items()]}
-    gv = path.removeprefix("/api/").removeprefix("/apis/")
-    if gv in RESOURCES_1_19:
-        return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": [
-            {"name": plural, "singularName": kind.lower(), "namespaced": True, "kind": kind,
-             "verbs": ["create", "delete", "get", "list", "patch", "update", "watch"]}
-            for plural, kind in RESOURCES_1_19[gv]]}
-    return None
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = _discovery(self.path.split("?")[0])
-        status = 200
-        if body is None:  # every object lookup: nothing exists in this cluster
-            status, body = 404, {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound",
-                                 "code": 404, "message": f"{self.path} not found"}
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def api_1_19(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield write_kubeconfig(tmp_path_factory.mktemp("k119") / "kubeconfig", f"http://127.0.0.1:{server.server_port}")
-    server.shutdown()
-
 
 CHART_TEMPLATES = {
     "daemonset.yaml": """apiVersion: apps/v1
@@ -131,7 +71,7 @@ def _helm(helm: str, env: dict[str, str], *args: str) -> subprocess.CompletedPro
 
 
 def test_helm_upgrade_works_after_the_fix_through_the_sql_driver(
-        any_helm: Helm, kube_api: KubeApi, postgres: Postgres, api_1_19: Path, tmp_path: Path,
+        any_helm: Helm, kube_api: KubeApi, postgres: Postgres, served_api: ServedApi, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     ns = "imaging"
     helm_binary = any_helm.path
@@ -143,7 +83,7 @@ def test_helm_upgrade_works_after_the_fix_through_the_sql_driver(
             storage.create(release)
     finally:
         storage.close()
-    env = helm_env(kube_api, "sql", helm_sql, kubeconfig=api_1_19)
+    env = helm_env(kube_api, "sql", helm_sql, kubeconfig=served_api.kubeconfig("1.19"))
     chart = _chart(tmp_path)
     upgrade = ("upgrade", NAME, str(chart), "-n", ns, "--dry-run", "--disable-openapi-validation")
     before = _helm(helm_binary, env, *upgrade)
@@ -172,3 +112,86 @@ def test_helm_upgrade_works_after_the_fix_through_the_sql_driver(
     assert "unable to build kubernetes objects" not in after.stderr
     assert after.returncode == 0, after.stderr
     assert "REVISION: 4" in after.stdout and "registry.example.com/image-manager-init:3.3.2002" in after.stdout
+
+
+def _plain_chart(root: Path) -> Path:
+    """The chart the proof upgrades to: one ConfigMap, served by every Kubernetes version."""
+    chart = root / "proof"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: proof\nversion: 1.0.0\n")
+    (chart / "templates" / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-proof\ndata: {a: b}\n")
+    return chart
+
+
+@pytest.mark.parametrize("case", proof_cases.CASES, ids=lambda c: f"{c.name}-{c.target}")
+def test_every_release_kubehop_calls_fixed_passes_the_real_helm(
+        case: proof_cases.Case, helm_binary: str, kube_api: KubeApi, helm_sql: str, served_api: ServedApi,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    ns = f"proof{os.urandom(4).hex()}"
+    storage = SqlStorage(helm_sql)
+    try:
+        storage.create(helm3_release(name=case.name, namespace=ns, version=1, status="deployed",
+                                     manifest=proof_cases.manifest(case), hooks=proof_cases.hooks(case)))
+    finally:
+        storage.close()
+    env = helm_env(kube_api, "sql", helm_sql, kubeconfig=served_api.kubeconfig(case.target))
+    upgrade = ("upgrade", case.name, str(_plain_chart(tmp_path)), "-n", ns, "--dry-run",
+               "--disable-openapi-validation")
+    before = _helm(helm_binary, env, *upgrade)
+    assert before.returncode != 0 and "unable to build kubernetes objects from current release manifest" in \
+        before.stderr, before.stderr
+    uninstall = ("uninstall", case.name, "-n", ns)
+    if case.hooks:  # `helm uninstall` runs the stored pre-delete hooks: it fails on a removed API in them
+        hook_before = _helm(helm_binary, env, *uninstall)
+        assert hook_before.returncode != 0 and "unable to build kubernetes object for deleting hook" in \
+            hook_before.stderr and "no matches for kind" in hook_before.stderr, hook_before.stderr
+
+    monkeypatch.setenv("HELM_DRIVER_SQL_CONNECTION_STRING", helm_sql)
+    monkeypatch.chdir(tmp_path)
+    fix = ["releases", "fix", case.name, "--storage", "sql", "-n", ns, "--target", case.target, *case.args]
+    capsys.readouterr()
+    assert main([*fix, "--dry-run", "-o", "json"]) == (0 if case.expected == "fixed" else 1)
+    (predicted,) = json.loads(capsys.readouterr().out)["releases"]
+    code = main([*fix, "--backup", str(tmp_path / "backup.jsonl"), "-o", "json"])
+    (result,) = json.loads(capsys.readouterr().out)["releases"]
+    assert (result["result"], code) == (case.expected, 0 if case.expected == "fixed" else 1), result
+    assert predicted["result"] == ("would fix" if case.expected == "fixed" else case.expected), predicted
+
+    after = _helm(helm_binary, env, *upgrade)
+    if result["result"] != "fixed":
+        assert after.returncode != 0 and "unable to build kubernetes objects" in after.stderr
+        return
+    assert "unable to build kubernetes objects" not in after.stderr
+    assert after.returncode == 0, after.stderr
+    # What kubehop wrote is what Helm reads: the new revision scans clean at the target, hooks included.
+    assert main(["releases", "scan", "--storage", "sql", "-n", ns, "--release", case.name, "--target", case.target,
+                 "-o", "json"]) in (0, 2, 3)
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [f for f in findings if f["location"]["revision"] == 2 and f["severity"] in ("removed", "error")] == []
+    assert main([*fix, "--backup", str(tmp_path / "again.jsonl"), "-o", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["releases"][0]["result"] == "unchanged"
+    if case.hooks:  # the converted hooks are built and run (created) by the real helm
+        hook_after = _helm(helm_binary, env, *uninstall)
+        assert hook_after.returncode == 0, hook_after.stderr
+        assert f'release "{case.name}" uninstalled' in hook_after.stdout
+
+
+@pytest.mark.parametrize("target", ["1.11", "1.16", "1.19", "1.22", "1.25", "1.29", "1.37"])
+def test_the_served_api_serves_exactly_what_the_lifecycle_data_says(target: str) -> None:
+    from kubehop.lifecycle import ApiStatus, Lifecycle
+    from kubehop.model import KubeVersion
+    from tests.fixtures.served_api import served
+
+    version = KubeVersion.parse(target)
+    resources = served(version)
+    for entry in Lifecycle.default().entries:
+        kinds = resources.get(entry.api_version, {})
+        if entry.status_at(version) is ApiStatus.REMOVED:
+            assert entry.kind not in kinds, (entry.api_version, entry.kind)
+        step = entry.replacement_at(version)
+        if step is not None and (step[2] is None or step[2] <= version) and "alpha" not in step[0]:
+            later = Lifecycle.default().lookup(step[0], step[1])
+            if later is None or later.status_at(version) is not ApiStatus.REMOVED:
+                assert step[1] in resources.get(step[0], {}), (entry.api_version, entry.kind, step)
+    assert "alpha" not in " ".join(resources)

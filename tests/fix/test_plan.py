@@ -158,6 +158,10 @@ def test_the_quick_pre_check_never_skips_a_manifest_the_converters_would_change(
     texts = [p.read_text() for p in sorted(root.glob("*.yaml"))] + [history(3, "apps")[0].manifest]
     docs = [d for text in texts for d in text.split("\n---\n")]
     docs.append("---\n# Source: x/psp.yaml\napiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata: {name: p}\n")
+    docs += ["apiVersion: !!str extensions/v1beta1\nkind: Ingress\nmetadata: {name: tagged}\n",
+             'apiVersion: "extensions\\/v1beta1"\nkind: Ingress\nmetadata: {name: escaped}\n',
+             "apiVersion: # a comment first\n  extensions/v1beta1\nkind: Ingress\nmetadata: {name: commented}\n",
+             "apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: RoleList\nitems:\n- metadata: {name: r}\n"]
     for doc in docs:
         if not may_need_conversion(doc, version):
             result = convert_manifest(doc, version)

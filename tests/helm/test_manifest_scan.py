@@ -27,6 +27,12 @@ MANIFESTS = {
     "broken-wanted-doc": "---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: [\n---\n"
                          "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ok}\n",
     "no-separators": "apiVersion: batch/v2alpha1\nkind: CronJob\nmetadata:\n  name: old\n",
+    "typed-lists": "---\n# Source: c/templates/rbac.yaml\napiVersion: rbac.authorization.k8s.io/v1beta1\n"
+                   "kind: RoleList\nitems:\n- metadata: {name: r}\n  rules: []\n---\n# Source: c/templates/api.yaml\n"
+                   "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apiregistration.k8s.io/v1beta1\n"
+                   "  kind: APIServiceList\n  items:\n  - metadata: {name: v1.example.com}\n",
+    "generic-list-of-a-removed-group": "---\n# Source: c/templates/l.yaml\napiVersion: extensions/v1beta1\n"
+                                       "kind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c}\n",
 }
 
 
@@ -52,6 +58,18 @@ def test_the_helm_manifest_has_findings() -> None:
     options = ScanOptions(target=KubeVersion.parse("1.22"), lifecycle=Lifecycle.default())
     found = list(ManifestScanner(Scanner(options)).scan(MANIFESTS["helm"], Location(path="x")))
     assert {f.kind for f in found} >= {"Ingress", "DaemonSet"}
+
+
+@pytest.mark.parametrize("target", ["1.21", "1.22"])
+def test_typed_list_wrappers_and_their_items_are_found(target: str) -> None:
+    base = Location(path="p", release="x", namespace="n", revision=1, status="deployed", storage_key="k")
+    options = ScanOptions(target=KubeVersion.parse(target), lifecycle=Lifecycle.default())
+    found = [(f.rule_id, f.kind, f.name, f.location.item, f.location.revision)
+             for f in ManifestScanner(Scanner(options)).scan(MANIFESTS["typed-lists"], base)]
+    rule = "deprecated-api" if target == "1.21" else "removed-api"
+    assert found == [(rule, "RoleList", "", None, 1), (rule, "Role", "r", "items[0]", 1),
+                     (rule, "APIServiceList", "", "items[0]", 1),
+                     (rule, "APIService", "v1.example.com", "items[0].items[0]", 1)]
 
 
 def test_document_and_source_counts_match_scan_text() -> None:
@@ -84,6 +102,8 @@ def test_rules_want_only_lifecycle_kinds_or_any_kind(target: str) -> None:
         for kind in UNLISTED_KINDS:
             if kind not in listed:
                 assert not scanner.wants(api_version, kind), (api_version, kind)
+                # A derived `<Kind>List` row exists only for a listed kind: the substring check finds it.
+                assert not scanner.wants(api_version, kind + "List"), (api_version, kind)
 
 
 POOL = [
@@ -101,6 +121,8 @@ POOL = [
     "apiVersion: autoscaling/v2beta1\nkind: HorizontalPodAutoscaler\nmetadata: {name: h}\n"
     "spec:\n  scaleTargetRef: {kind: Deployment, name: d, apiVersion: apps/v1}\n",
     "apiVersion: apps/v1beta2\nkind: StatefulSet\nmetadata: {name: [broken\n",
+    "apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: ClusterRoleBindingList\nitems:\n- metadata: {name: b}\n",
+    '{"apiVersion": "policy/v1beta1", "kind": "PodDisruptionBudgetList", "items": [{"metadata": {"name": "p"}}]}\n',
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,61 @@ def test_user_rows_do_not_extend_the_known_versions(tmp_path: Path) -> None:
     extra = tmp_path / "future.yaml"
     extra.write_text(CERT_MANAGER_ROW.replace('removedIn: "1.20"', 'removedIn: "1.60"'))
     assert Lifecycle.load([extra]).newest_known == Lifecycle.default().newest_known
+
+
+TARGETS = [KubeVersion(1, minor) for minor in range(8, 38)]
+
+
+@pytest.mark.parametrize("entry", Lifecycle.default().entries, ids=lambda e: f"{e.api_version}/{e.kind}")
+def test_every_kind_has_its_list_kind_with_the_same_lifecycle(entry: Any) -> None:
+    lifecycle = Lifecycle.default()
+    derived = lifecycle.lookup(entry.api_version, entry.kind + "List")
+    assert derived is not None
+    assert derived.kind == entry.kind + "List" and derived.api_version == entry.api_version
+    assert [derived.status_at(t) for t in TARGETS] == [entry.status_at(t) for t in TARGETS]
+    assert (derived.deprecated_in, derived.removed_in) == (entry.deprecated_in, entry.removed_in)
+    assert derived.replacement_api_version == entry.replacement_api_version
+    assert derived.replacement_kind == entry.replacement_kind + "List"
+    for target in TARGETS:
+        step, list_step = entry.replacement_at(target), derived.replacement_at(target)
+        assert (step is None) == (list_step is None)
+        if step is not None and list_step is not None:
+            assert list_step == (step[0], step[1] + "List", step[2])
+    assert derived.source.startswith(f"derived from the {entry.kind} row (")
+    assert lifecycle.lookup(entry.api_version, entry.kind + "List") is derived  # derived once
+
+
+def test_list_kinds_of_the_issue_and_non_lists() -> None:
+    lifecycle = Lifecycle.default()
+    at_1_22 = KubeVersion(1, 22)
+    for api_version, kind in (("rbac.authorization.k8s.io/v1beta1", "RoleList"),
+                              ("apiregistration.k8s.io/v1beta1", "APIServiceList"),
+                              ("extensions/v1beta1", "IngressList")):
+        assert lifecycle.status(api_version, kind, at_1_22) is ApiStatus.REMOVED
+    assert lifecycle.status("rbac.authorization.k8s.io/v1", "RoleList", at_1_22) is ApiStatus.UNKNOWN
+    assert lifecycle.lookup("v1", "List") is None
+    assert lifecycle.lookup("apps/v1", "List") is None  # no rows: a group/version kubehop knows nothing removed of
+    assert lifecycle.lookup("example.com/v1", "WidgetList") is None
+    batch = lifecycle.lookup("batch/v2alpha1", "ScheduledJobList")
+    assert batch is not None and batch.replacement_label == "batch/v1 CronJobList"
+
+
+def test_user_rows_give_list_kinds_too(tmp_path: Path) -> None:
+    extra = tmp_path / "crd.yaml"
+    extra.write_text('apis:\n- {apiVersion: example.com/v1alpha1, kind: Widget, removedIn: "1.20", '
+                     'source: "example"}\n')
+    derived = Lifecycle.load([extra]).lookup("example.com/v1alpha1", "WidgetList")
+    assert derived is not None and derived.origin == str(extra)
+    assert derived.status_at(KubeVersion(1, 20)) is ApiStatus.REMOVED
+
+
+def test_the_generic_list_of_a_group_version_goes_with_its_last_kind() -> None:
+    lifecycle = Lifecycle.default()
+    entry = lifecycle.lookup("extensions/v1beta1", "List")
+    assert entry is not None and entry.removed_in == KubeVersion(1, 22)  # Ingress, the last one, went in 1.22
+    assert entry.replacement_label == "v1"
+    assert "Ingress" in entry.source and "DaemonSet" in entry.source
+    assert lifecycle.status("extensions/v1beta1", "List", KubeVersion(1, 21)) is ApiStatus.DEPRECATED
+    assert lifecycle.status("extensions/v1beta1", "List", KubeVersion(1, 22)) is ApiStatus.REMOVED
+    assert lifecycle.status("rbac.authorization.k8s.io/v1beta1", "List", KubeVersion(1, 22)) is ApiStatus.REMOVED
+    assert lifecycle.lookup("rbac.authorization.k8s.io/v1", "List") is None

@@ -33,12 +33,55 @@ def test_list_kind_items_are_expanded_with_their_lines() -> None:
         "- apiVersion: apps/v1\n  kind: Deployment\n"
         "- apiVersion: v1\n  kind: Service\n"
     )
-    assert kinds(text) == [("apps/v1", "Deployment", 4), ("v1", "Service", 6)]
+    assert kinds(text) == [("v1", "List", 1), ("apps/v1", "Deployment", 4), ("v1", "Service", 6)]
+    assert [d.location.item for d in docs(text) if isinstance(d, Document)] == [None, "items[0]", "items[1]"]
 
 
 def test_json_list_kind() -> None:
     text = '{"apiVersion": "v1", "kind": "SecretList", "items": [{"apiVersion": "v1", "kind": "Secret"}]}'
-    assert [(a, k) for a, k, _ in kinds(text)] == [("v1", "Secret")]
+    assert [(a, k) for a, k, _ in kinds(text)] == [("v1", "SecretList"), ("v1", "Secret")]
+
+
+def test_typed_list_wrapper_is_an_object_without_its_items() -> None:
+    text = "apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: RoleList\nmetadata: {}\nitems: []\n"
+    (wrapper,) = docs(text)
+    assert isinstance(wrapper, Document)
+    assert dict(wrapper.obj) == {"apiVersion": "rbac.authorization.k8s.io/v1beta1", "kind": "RoleList", "metadata": {}}
+    assert (wrapper.location.line, wrapper.location.item) == (1, None)
+
+
+def test_typed_list_items_without_apiversion_and_kind_take_them_from_the_wrapper() -> None:
+    text = (
+        "apiVersion: rbac.authorization.k8s.io/v1beta1\nkind: RoleList\nitems:\n"
+        "- metadata: {name: a}\n"
+        "- kind: Role\n  metadata: {name: no-api-version}\n"
+        "- apiVersion: rbac.authorization.k8s.io/v1\n  kind: Role\n  metadata: {name: c}\n"
+        "- 42\n"
+    )
+    found = [(d.api_version, d.kind, d.name, d.location.line, d.location.item) for d in docs(text)
+             if isinstance(d, Document)]
+    assert found == [
+        ("rbac.authorization.k8s.io/v1beta1", "RoleList", "", 1, None),
+        ("rbac.authorization.k8s.io/v1beta1", "Role", "a", 4, "items[0]"),
+        ("", "Role", "no-api-version", 5, "items[1]"),  # only an item naming neither inherits both
+        ("rbac.authorization.k8s.io/v1", "Role", "c", 7, "items[2]"),
+    ]
+
+
+def test_plain_list_items_without_kind_are_not_objects() -> None:
+    text = "apiVersion: v1\nkind: List\nitems:\n- metadata: {name: a}\n"
+    assert kinds(text) == [("v1", "List", 1)]
+
+
+def test_nested_lists_are_flattened_with_item_paths() -> None:
+    text = (
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "- apiVersion: apiregistration.k8s.io/v1beta1\n  kind: APIServiceList\n  items:\n"
+        "  - metadata: {name: v1.example.com}\n"
+    )
+    found = [(d.kind, d.location.line, d.location.item) for d in docs(text) if isinstance(d, Document)]
+    assert found == [("List", 1, None), ("APIServiceList", 4, "items[0]"), ("APIService", 7, "items[0].items[0]")]
+    assert str(docs(text)[2].location) == "m.yaml:7 items[0].items[0]"
 
 
 @pytest.mark.parametrize("quoted", ['"extensions/v1beta1"', "'extensions/v1beta1'"])

@@ -35,8 +35,8 @@ def parse_manifest(text: str | bytes, source: str) -> Manifest:
     for item in read_documents(text, source):
         if isinstance(item, ParseProblem):
             raise ManifestError(f"{source}: {item.message}")
-        if not isinstance(item, Document) or not item.kind:
-            continue
+        if not isinstance(item, Document) or not item.kind or item.kind.endswith("List"):
+            continue  # a List's wrapper: its items follow it as objects of their own
         objects.append(item.obj)
         if item.location.template:
             templates[f"{item.kind}/{item.name}"] = item.location.template

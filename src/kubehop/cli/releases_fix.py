@@ -164,7 +164,7 @@ def run_fix(args: argparse.Namespace) -> int:
 
     def report(plan: Any, result: Any) -> None:
         if args.dry_run and args.output == "table":
-            text = render_plan(plan) if plan is not None else \
+            text = render_plan(plan, result) if plan is not None else \
                 f"=== {result.namespace}/{result.name}: {result.outcome.value}: {result.detail}\n"
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -190,7 +190,7 @@ def run_fix(args: argparse.Namespace) -> int:
         sys.stdout.write(render_json(results.values(), dry_run=args.dry_run))
     else:
         sys.stdout.write(render_summary(results.values(), dry_run=args.dry_run))
-    failed = any(r.outcome is Outcome.FAILED for r in results.values())
+    failed = any(r.outcome in (Outcome.FAILED, Outcome.NOT_FIXED) for r in results.values())
     return int(ExitCode.ERROR if failed else ExitCode.OK)
 
 

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from kubehop.convert.live import LiveKey, key_of
 from kubehop.errors import ClusterRequestError
+from kubehop.manifests.reader import list_item
 
 PLURALS = {"Deployment": "deployments", "DaemonSet": "daemonsets", "StatefulSet": "statefulsets",
            "ReplicaSet": "replicasets"}
@@ -25,7 +26,7 @@ def workloads_needing_a_selector(objects: Iterable[Mapping[str, Any]]) -> list[L
     for obj in objects:
         items = obj.get("items")
         if str(obj.get("kind", "")).endswith("List") and isinstance(items, list):
-            keys += workloads_needing_a_selector(i for i in items if isinstance(i, Mapping))
+            keys += workloads_needing_a_selector(i for i in (list_item(obj, raw) for raw in items) if i is not None)
             continue
         spec = obj.get("spec")
         if obj.get("kind") in PLURALS and not (isinstance(spec, Mapping) and spec.get("selector")):

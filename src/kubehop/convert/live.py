@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kubehop.manifests.reader import list_item
+
 LiveKey = tuple[str, str, str]  # (kind, namespace, name); the group is ignored on purpose
 LiveIndex = Mapping[LiveKey, Mapping[str, Any]]
 
@@ -17,12 +19,13 @@ def key_of(obj: Mapping[str, Any]) -> LiveKey:
 
 
 def index_live(objects: Iterable[Mapping[str, Any]]) -> dict[LiveKey, Mapping[str, Any]]:
-    """Index exported objects; `kind: List` documents are expanded."""
+    """Index exported objects; List documents (`kind: List`, typed lists) are expanded."""
     index: dict[LiveKey, Mapping[str, Any]] = {}
     for obj in objects:
         items = obj.get("items")
         if str(obj.get("kind", "")).endswith("List") and isinstance(items, list):
-            index.update(index_live(i for i in items if isinstance(i, Mapping)))
+            # Items of a typed list (`kubectl get --raw` output) may leave apiVersion/kind to the wrapper.
+            index.update(index_live(i for i in (list_item(obj, raw) for raw in items) if i is not None))
         elif obj.get("kind"):
             index[key_of(obj)] = obj
     return index

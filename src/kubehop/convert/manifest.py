@@ -10,9 +10,10 @@ from typing import Any
 from kubehop.convert.documents import RawDocument, is_object, split_documents
 from kubehop.convert.engine import TargetConversion
 from kubehop.convert.live import LiveIndex, find_live
-from kubehop.convert.model import NO_DECISIONS, Decisions, Note, describe
+from kubehop.convert.model import NO_DECISIONS, Decisions, Note, NoteKind, describe
 from kubehop.convert.rewrite import render
-from kubehop.convert.serving import Action
+from kubehop.convert.serving import Action, plan_for
+from kubehop.manifests.reader import is_list, list_item
 from kubehop.model import KubeVersion
 
 
@@ -57,25 +58,70 @@ def _convert_one(
     return convert_for_target(obj, target, live=find_live(live, obj), decisions=decisions)
 
 
+def _is_list(obj: Mapping[str, Any]) -> bool:
+    """A List document: `kind: List` or a typed `<Kind>List`, with items (an empty list may leave them out)."""
+    return str(obj.get("kind")).strip().endswith("List") and (obj.get("items") is None or is_list(obj))
+
+
 def _convert_list(
-    obj: Mapping[str, Any], target: KubeVersion, live: LiveIndex | None, decisions: Decisions
+    obj: Mapping[str, Any], target: KubeVersion, live: LiveIndex | None, decisions: Decisions, depth: int = 0
 ) -> TargetConversion:
-    """A `kind: List` document: convert its items, drop removed ones."""
+    """A List document: convert its items (nested Lists too), drop removed ones, and move a typed wrapper
+    (`rbac.authorization.k8s.io/v1beta1` RoleList) to the list kind of its kind's version at the target."""
     items: list[Any] = []
     notes: list[Note] = []
+    errors: list[str] = []
     changed = False
-    for item in obj.get("items") or ():
-        if not is_object(item):
-            items.append(item)
+    for raw in obj.get("items") or ():
+        item = list_item(obj, raw)
+        if item is None or not is_object(item):
+            items.append(raw)
             continue
-        result = _convert_one(item, target, live, decisions)
+        if _is_list(item) and depth < 10:
+            result = _convert_list(item, target, live, decisions, depth + 1)
+        else:
+            result = _convert_one(item, target, live, decisions)
         notes += [Note(n.kind, f"{describe(item)}: {n.message}") for n in result.notes]
+        if result.error:
+            errors.append(f"{describe(item)}: {result.error}")
         changed = changed or result.changed
         if result.obj is not None:
-            items.append(result.obj)
-    if not changed:
+            items.append(result.obj if result.changed else raw)
+    wrapper, note, error = _list_wrapper(obj, target, bool(items))
+    notes += [note] if note is not None else []
+    errors += [error] if error else []
+    if errors:
+        return TargetConversion(Action.CONVERT, obj, tuple(notes), error="; ".join(errors))
+    if wrapper is None:
+        return TargetConversion(Action.REMOVE, None, tuple(notes))
+    if not changed and wrapper is obj:
         return TargetConversion(Action.KEEP, obj, tuple(notes))
-    return TargetConversion(Action.CONVERT, {**obj, "items": items}, tuple(notes))
+    return TargetConversion(Action.CONVERT, {**wrapper, "items": items}, tuple(notes))
+
+
+def _list_wrapper(
+    obj: Mapping[str, Any], target: KubeVersion, has_items: bool
+) -> tuple[Mapping[str, Any] | None, Note | None, str]:
+    """The wrapper of a List at the target (None: the document goes), a note, and an error.
+
+    A `<Kind>List` is served exactly where `<Kind>` is: it follows `<Kind>` to its replacement. A typed
+    list of a kind removed without replacement goes when no item is left, and becomes a `v1 List` when
+    some items (of other kinds) remain. A generic `List` of a group/version the target no longer
+    serves at all becomes a `v1 List`.
+    """
+    api_version, kind = str(obj.get("apiVersion") or ""), str(obj.get("kind")).strip()
+    plan = plan_for(api_version, kind.removesuffix("List") or kind, target)  # a generic List: its own row
+    if plan.action is Action.KEEP:
+        return obj, None, ""
+    if plan.action is Action.CONVERT and plan.to is not None:
+        to_kind = plan.to.kind if kind == "List" else plan.to.kind + "List"
+        return {**obj, "apiVersion": plan.to.api_version, "kind": to_kind}, None, ""
+    if plan.action is Action.REMOVE:
+        if not has_items:
+            return None, Note(NoteKind.DROPPED, f"{api_version} {kind} is not served by Kubernetes {target} and "
+                                                "nothing replaces it: the list was removed from the manifest"), ""
+        return {**obj, "apiVersion": "v1", "kind": "List"}, None, ""
+    return obj, None, f"{api_version} {kind} is not served by Kubernetes {target} and its replacement is not served yet"
 
 
 def _change(doc: RawDocument, obj: Mapping[str, Any], result: TargetConversion) -> ManifestChange:
@@ -123,7 +169,7 @@ def convert_manifest(
         if not is_object(obj):
             pieces.append(doc.text)
             continue
-        if str(obj.get("kind")).endswith("List") and isinstance(obj.get("items"), list):
+        if _is_list(obj):
             result = _convert_list(obj, target, live, decisions)
         else:
             result = _convert_one(obj, target, live, decisions)
@@ -132,8 +178,8 @@ def convert_manifest(
             continue
         change = _change(doc, obj, result)
         changes.append(change)
-        is_list = str(obj.get("kind")).endswith("List")
-        notes += [n if is_list else Note(n.kind, f"{describe(obj)}: {n.message}") for n in result.notes]
+        in_list = _is_list(obj)
+        notes += [n if in_list else Note(n.kind, f"{describe(obj)}: {n.message}") for n in result.notes]
         if not change.changed:
             pieces.append(doc.text)
         elif result.obj is not None:

@@ -10,6 +10,7 @@ from kubehop.convert.documents import is_object, split_documents
 from kubehop.convert.manifest import ManifestConversion
 from kubehop.convert.model import describe
 from kubehop.convert.validate import validate_object
+from kubehop.manifests.reader import is_list, list_objects
 from kubehop.model import KubeVersion
 
 FORMATS = ("table", "json", "yaml", "markdown")
@@ -58,12 +59,13 @@ def check_rows(path: str, text: str, target: KubeVersion) -> list[Row]:
         obj = doc.parse(path)
         if not is_object(obj):
             continue
-        items = obj.get("items") if str(obj.get("kind")).endswith("List") else None
-        for item in items if isinstance(items, list) else [obj]:
+        for item in list_objects(obj):  # a List's wrapper and its items
             if not is_object(item):
                 continue
             if not _served(str(item["apiVersion"]), str(item["kind"]), target):
                 problems: Sequence[str] = [f"{item['apiVersion']} {item['kind']} is not served by {target}"]
+            elif is_list(obj) and str(item["kind"]).endswith("List"):
+                continue  # a served wrapper: its items are checked one by one
             else:
                 problems = validate_object(item, target).problems
             subject = f"{item['apiVersion']} {describe(item)}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from kubehop.errors import KubehopError, UsageError
 from kubehop.fix.backup import BackupWriter
-from kubehop.fix.execute import FixResult, execute, result_of
+from kubehop.fix.execute import FixResult, execute, preview
 from kubehop.fix.plan import FixOptions, FixPlan, Outcome, plan_release
 from kubehop.helm.codec import decode_body
 from kubehop.helm.release import BadRecord, StoredRecord, StoredRelease
@@ -146,7 +146,7 @@ def fix_releases(
             continue
         try:
             plan = plan_release(revisions, options, now)
-            result = result_of(plan) if backup is None else execute(plan, storage, backup)
+            result = preview(plan, options.target) if backup is None else execute(plan, storage, backup, options.target)
         except UsageError:
             raise  # e.g. the backup file cannot be created: stop before anything is written
         except KubehopError as exc:

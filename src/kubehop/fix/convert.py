@@ -63,6 +63,7 @@ class RevisionConversion:
 
 # Every `apiVersion:` / `kind:` value anywhere in the text (block or flow style, quoted or not, YAML or JSON).
 _API_RE = re.compile(r"""["']?\bapiVersion["']?\s*:\s*["']?([^\s"',}\]#]+)""")
+_API_WORD_RE = re.compile(r"\bapiVersion\b")
 _KIND_RE = re.compile(r"""["']?\bkind["']?\s*:\s*["']?([^\s"',}\]#]+)""")
 
 
@@ -72,9 +73,14 @@ def may_need_conversion(text: str, target: KubeVersion) -> bool:
     from kubehop.convert import REPAIRS
     from kubehop.convert.serving import Action, plan_for
 
-    api_versions, kinds = set(_API_RE.findall(text)), set(_KIND_RE.findall(text))
+    found = _API_RE.findall(text)
+    api_versions, kinds = set(found), set(_KIND_RE.findall(text))
+    kinds |= {kind.removesuffix("List") for kind in kinds}  # a typed List's items take the wrapper's apiVersion
     if not api_versions or not kinds:
         return bool(text.strip())
+    if len(found) != len(_API_WORD_RE.findall(text)) or any(v.startswith(("!", "&", "*")) or "\\" in v
+                                                    for v in (*api_versions, *kinds)):
+        return True  # a value only a full parse reads (tagged, anchored, escaped, after a comment): convert it
     return any(plan_for(api, kind, target).action is not Action.KEEP
                or GroupVersionKind.from_api_version(api, kind) in REPAIRS
                for api in api_versions for kind in kinds)
@@ -88,7 +94,7 @@ def _convert_part(part: str, hook_index: int | None, text: str, target: KubeVers
         result = convert_manifest(text, target, live, path=path, decisions=decisions)
     except KubehopError as exc:
         return PartConversion(part, hook_index, text, text, (), (), (f"cannot be read ({exc})",))
-    errors = tuple(f"{c.kind} {c.name} ({c.api_version}): {c.error}" for c in result.changes if c.error)
+    errors = tuple(f"{f'{c.kind} {c.name}'.rstrip()} ({c.api_version}): {c.error}" for c in result.changes if c.error)
     notes = tuple(f"{note.kind.value}: {note.message}" for note in result.notes)
     after = text if errors else result.text
     return PartConversion(part, hook_index, text, after, result.changes, notes, errors)
@@ -177,8 +183,12 @@ def change_lines(changes: Sequence[ManifestChange]) -> list[str]:
     lines = []
     for change in changes:
         where = f"{change.namespace}/{change.name}" if change.namespace else change.name
+        items = change.obj.get("items") if change.obj is not None else None
+        if isinstance(items, list):  # a List: the wrapper moved with its items
+            where = f"({len(items)} item{'s' if len(items) != 1 else ''})"
+        subject = f"{change.kind} {where}".rstrip()
         if change.to_api_version:
-            lines.append(f"{change.kind} {where}: {change.api_version} -> {change.to_api_version}")
+            lines.append(f"{subject}: {change.api_version} -> {change.to_api_version}")
         else:
-            lines.append(f"{change.kind} {where}: {change.api_version} removed (no replacement at the target)")
+            lines.append(f"{subject}: {change.api_version} removed (no replacement at the target)")
     return lines

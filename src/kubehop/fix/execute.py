@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kubehop.errors import ConflictError, KubehopError
+from kubehop.fix import verify
 from kubehop.fix.backup import BackupWriter
 from kubehop.fix.plan import Create, FixPlan, Outcome
 from kubehop.helm.storage.base import ReleaseStorage
+from kubehop.model import KubeVersion
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,34 @@ def _summary(plan: FixPlan) -> str:
     return text + (f"; {in_place} older revision(s) converted in place" if in_place else "")
 
 
-def execute(plan: FixPlan, storage: ReleaseStorage, backup: BackupWriter) -> FixResult:
-    """Write the plan. A record that changed since it was read stops the release (never overwritten)."""
+def _unchanged_leftovers(plan: FixPlan, target: KubeVersion) -> str:
+    """An unchanged release is only left alone when its deployed revision is clean at the target."""
+    if plan.outcome is not Outcome.UNCHANGED or not plan.conversions or plan.source is None:
+        return ""
+    parts = [(p.part, p.after) for p in plan.conversions[0].parts]
+    return verify.reason(verify.scan_parts(plan.name, plan.namespace, plan.source, parts, target), target)
+
+
+def preview(plan: FixPlan, target: KubeVersion) -> FixResult:
+    """What a dry run reports: the plan, checked as `execute` checks what it wrote (on the planned revisions)."""
+    if plan.outcome is Outcome.FIXED:
+        left = verify.check(verify.planned(plan), target)
+        if left:
+            return result_of(plan, Outcome.NOT_FIXED, f"would write {_summary(plan)}, but {left}")
+    left = _unchanged_leftovers(plan, target)
+    return result_of(plan, Outcome.NOT_FIXED, f"nothing kubehop can convert, but {left}") if left else result_of(plan)
+
+
+def execute(plan: FixPlan, storage: ReleaseStorage, backup: BackupWriter, target: KubeVersion) -> FixResult:
+    """Write the plan, then prove it: what was written is read back from the storage and scanned at the target.
+
+    A record that changed since it was read stops the release (never overwritten). A release whose
+    written revisions still hold something the target does not serve is `not fixed` (its backup restores it).
+    """
     if plan.outcome is not Outcome.FIXED:
-        return result_of(plan)
+        left = _unchanged_leftovers(plan, target)
+        return result_of(plan, Outcome.NOT_FIXED, f"nothing kubehop can convert, but {left}") if left \
+            else result_of(plan)
     backup.save_plan(plan)
     written: list[str] = []
     for write in plan.writes:
@@ -59,4 +85,9 @@ def execute(plan: FixPlan, storage: ReleaseStorage, backup: BackupWriter) -> Fix
                 if written else " (nothing written)"
             return result_of(plan, Outcome.FAILED, f"{write.what} failed: {exc}{done}", tuple(written))
         written.append(write.what)
+    left = verify.check(verify.stored(plan, storage), target)
+    if left:
+        return result_of(plan, Outcome.NOT_FIXED, f"wrote {_summary(plan)}, but read back from the storage it is "
+                         f"{left}; `releases restore-backup` of this run's backup puts the release back",
+                         tuple(written))
     return result_of(plan, Outcome.FIXED, _summary(plan), tuple(written))

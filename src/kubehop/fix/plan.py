@@ -42,6 +42,7 @@ class Outcome(enum.Enum):
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"
     FAILED = "failed"
+    NOT_FIXED = "not fixed"  # written (or, in a dry run, planned), but something the target removed remains
 
 
 @dataclass(frozen=True)

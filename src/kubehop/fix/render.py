@@ -55,14 +55,18 @@ def _diff(release: str, conversion: RevisionConversion, new_revision: int | None
     return lines
 
 
-def render_plan(plan: FixPlan) -> str:
-    """What a dry run shows for one release: decision, writes, conversions, notes and the unified diffs."""
+def render_plan(plan: FixPlan, result: FixResult | None = None) -> str:
+    """What a dry run shows for one release: decision, writes, conversions, notes and the unified diffs.
+    With the dry run's `result`, a release the planned revisions would not fix says so and why."""
     head = f"=== {_where(plan.name, plan.namespace)} (Helm {HELM.get(plan.helm_major, '?')}): "
+    not_fixed = result is not None and result.outcome is Outcome.NOT_FIXED
     if plan.outcome is not Outcome.FIXED:
-        out = [head + f"{plan.outcome.value}: {plan.reason}\n"]
+        out = [head + (f"{Outcome.NOT_FIXED.value}: {result.detail}\n" if result is not None and not_fixed
+                       else f"{plan.outcome.value}: {plan.reason}\n")]
         out += [f"  note: {n}\n" for n in plan.notes]
         return "".join(out)
-    out = [head + "would fix\n"]
+    out = [head + (f"{Outcome.NOT_FIXED.value}: {result.detail}\n" if result is not None and not_fixed
+                   else "would fix\n")]
     out += [f"  would {w.what}\n" for w in plan.writes]
     for conversion in plan.conversions:
         changes = change_lines(conversion.changes)
@@ -104,8 +108,10 @@ def render_summary(results: Iterable[FixResult], *, dry_run: bool) -> str:
         notes += [f"note: {_where(result.name, result.namespace)}: {note}\n" for note in result.notes]
     text = text_table(("RELEASE", "NAMESPACE", "HELM", "RESULT", "DETAIL"), rows) if rows else ""
     fixed = "would fix" if dry_run else "fixed"
+    not_fixed = f", not fixed {counts[Outcome.NOT_FIXED]}" if counts[Outcome.NOT_FIXED] else ""
     return text + "".join(notes) + (f"{fixed} {counts[Outcome.FIXED]}, unchanged {counts[Outcome.UNCHANGED]}, "
-                                    f"skipped {counts[Outcome.SKIPPED]}, failed {counts[Outcome.FAILED]}\n")
+                                    f"skipped {counts[Outcome.SKIPPED]}, failed {counts[Outcome.FAILED]}"
+                                    f"{not_fixed}\n")
 
 
 def render_json(results: Iterable[FixResult], *, dry_run: bool) -> str:

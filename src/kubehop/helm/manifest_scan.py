@@ -5,7 +5,8 @@ of revisions must cost little more than decoding them. Three things keep it chea
 - one C-speed regex pass collects every apiVersion named anywhere in the manifest. An apiVersion
   matters only when a rule wants it for some kind that the manifest's text mentions; the kinds a
   rule can want are those of the lifecycle data (rules key their interest on its rows, which
-  tests/helm/test_manifest_scan.py checks for every registered rule), so a few substring checks
+  tests/helm/test_manifest_scan.py checks for every registered rule) and the List kinds derived from
+  them (`<Kind>List` contains `<Kind>`; the generic `List` is probed too), so a few substring checks
   answer that without reading every kind;
 - only documents whose text contains one of those apiVersions are looked at; they go through the
   same sniff-then-parse path as `Scanner.scan_text`, so findings are identical;
@@ -115,16 +116,17 @@ def _document_end(text: str, pos: int) -> int:
 
 
 def _relabel(finding: Finding, base: Location) -> Finding:
-    """The finding at `base` (its release, revision, status...), keeping its own line and template."""
+    """The finding at `base` (its release, revision, status...), keeping its own line, template and List item."""
     old = finding.location
     if not hasattr(finding, "__dict__") or not hasattr(base, "__dict__"):  # slotted: take the general path
-        loc = dataclasses.replace(base, line=old.line, template=old.template)
+        loc = dataclasses.replace(base, line=old.line, template=old.template, item=old.item)
         return dataclasses.replace(finding, location=loc)
     # What dataclasses.replace builds (a shallow copy with fields changed), without its per-field cost.
     loc = object.__new__(Location)
     loc.__dict__.update(base.__dict__)
     loc.__dict__["line"] = old.line
     loc.__dict__["template"] = old.template
+    loc.__dict__["item"] = old.item
     new = object.__new__(Finding)
     new.__dict__.update(finding.__dict__)
     new.__dict__["location"] = loc
@@ -142,7 +144,9 @@ class ManifestScanner:
     def __init__(self, scanner: Scanner) -> None:
         self.scanner = scanner
         self._seen: dict[tuple[str, str | None, int | None], tuple[Finding, ...]] = {}
-        self._kinds = frozenset(e.kind for e in scanner.options.lifecycle.entries if e.kind)
+        # List kinds have no rows of their own: `<Kind>List` holds its row's kind as a substring, and the
+        # generic `List` (derived for a group/version whose every kind is removed) is probed by name.
+        self._kinds = frozenset(e.kind for e in scanner.options.lifecycle.entries if e.kind) | {"List"}
         self._interest: dict[str, tuple[bool, list[str]]] = {}
 
     def _kinds_wanted_with(self, api_version: str) -> tuple[bool, list[str]]:

@@ -162,6 +162,7 @@ class Lifecycle:
         self.entries: tuple[LifecycleEntry, ...] = _with_replacement_removal(entries)
         self._by_key: dict[tuple[str, str], LifecycleEntry] = {}
         self._by_resource: dict[tuple[str, str, str], LifecycleEntry] = {}
+        self._derived: dict[tuple[str, str], LifecycleEntry | None] = {}
         for entry in self.entries:
             key = (entry.api_version, entry.kind)
             if key in self._by_key:
@@ -201,7 +202,25 @@ class Lifecycle:
         return _default_lifecycle()
 
     def lookup(self, api_version: str, kind: str) -> LifecycleEntry | None:
-        return self._by_key.get((api_version, kind))
+        entry = self._by_key.get((api_version, kind))
+        if entry is None and kind.endswith("List"):
+            return self._list_entry(api_version, kind)
+        return entry
+
+    def _list_entry(self, api_version: str, kind: str) -> LifecycleEntry | None:
+        """The derived row of a `<Kind>List` or of the generic `List` (see lifecycle/lists.py)."""
+        from kubehop.lifecycle.lists import generic_list_entry, typed_list_entry
+
+        key = (api_version, kind)
+        if key not in self._derived:
+            if kind == "List":
+                group = GroupVersionKind.from_api_version(api_version, kind).group
+                rows = [e for e in self._by_group.get(group, ()) if e.api_version == api_version]
+                self._derived[key] = generic_list_entry(api_version, rows)
+            else:
+                base = self._by_key.get((api_version, kind.removesuffix("List")))
+                self._derived[key] = typed_list_entry(base) if base is not None else None
+        return self._derived[key]
 
     def lookup_resource(self, group: str, version: str, resource: str) -> LifecycleEntry | None:
         return self._by_resource.get((group, version, resource))

@@ -101,26 +101,71 @@ def _relative(line: int, here: Location) -> int:
     return line - (here.line or 0)
 
 
+def is_list(obj: Mapping[str, Any]) -> bool:
+    """A List document: `kind: List` or a typed `<Kind>List` (RoleList, ...) holding an `items` sequence."""
+    kind = obj.get("kind")
+    return isinstance(kind, str) and kind.strip().endswith("List") and isinstance(obj.get("items"), list)
+
+
+def list_item(wrapper: Mapping[str, Any], item: Any) -> Mapping[str, Any] | None:
+    """One item of a List as an object, or None when it is not one.
+
+    An item with neither apiVersion nor kind takes them from the wrapper (`RoleList` items are Roles of
+    the wrapper's apiVersion), as the Kubernetes client libraries decode typed lists for kubectl and Helm.
+    """
+    if not isinstance(item, Mapping):
+        return None
+    if "apiVersion" in item or "kind" in item:
+        return item if "kind" in item else None
+    kind = str(wrapper.get("kind") or "").strip().removesuffix("List")
+    if not kind:
+        return None  # a plain `v1 List` names no kind for its items
+    return {"apiVersion": wrapper.get("apiVersion"), "kind": kind, **item}
+
+
+def list_objects(obj: Mapping[str, Any], depth: int = 0) -> Iterator[Mapping[str, Any]]:
+    """`obj`, or for a List its wrapper (without `items`) and then every item object, nested Lists flattened."""
+    if not is_list(obj):
+        yield obj
+        return
+    yield {key: value for key, value in obj.items() if key != "items"}
+    for raw in obj["items"]:
+        item = list_item(obj, raw)
+        if item is not None:
+            yield from (list_objects(item, depth + 1) if depth < 10 else (item,))
+
+
 def _documents(obj: Any, node: yaml.Node | None, chunk: Chunk, here: Location) -> list[Document | ParseProblem]:
     if not isinstance(obj, Mapping):
         return []
     line = _relative(chunk.line + _key_line(node, "apiVersion"), here) if node else _line(chunk, here)
-    kind = obj.get("kind")
-    items = obj.get("items")
-    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
-        item_nodes = _value_node(node, "items")
-        out: list[Document | ParseProblem] = []
-        for index, item in enumerate(items):
-            if not isinstance(item, Mapping) or "kind" not in item:
-                continue
-            item_line = line
-            if isinstance(item_nodes, yaml.SequenceNode) and index < len(item_nodes.value):
-                item_line = _relative(chunk.line + item_nodes.value[index].start_mark.line, here)
-            out.append(Document(item, replace(here, line=item_line)))
-        return out
+    if is_list(obj):
+        return _list_documents(obj, node, chunk, here, line, "")
     if "apiVersion" not in obj and "kind" not in obj:
         return []
     return [Document(obj, replace(here, line=line))]
+
+
+def _list_documents(obj: Mapping[str, Any], node: yaml.Node | None, chunk: Chunk, here: Location, line: int,
+                    path: str, depth: int = 0) -> list[Document | ParseProblem]:
+    """The wrapper (an object of its own: its apiVersion must be served too), then each item (nested Lists too)."""
+    wrapper = {key: value for key, value in obj.items() if key != "items"}
+    out: list[Document | ParseProblem] = [Document(wrapper, replace(here, line=line, item=path or None))]
+    item_nodes = _value_node(node, "items")
+    for index, raw in enumerate(obj["items"]):
+        item = list_item(obj, raw)
+        if item is None:
+            continue
+        item_node, item_line = None, line
+        if isinstance(item_nodes, yaml.SequenceNode) and index < len(item_nodes.value):
+            item_node = item_nodes.value[index]
+            item_line = _relative(chunk.line + item_node.start_mark.line, here)
+        item_path = f"{path}.items[{index}]" if path else f"items[{index}]"
+        if is_list(item) and depth < 10:
+            out += _list_documents(item, item_node, chunk, here, item_line, item_path, depth + 1)
+        else:
+            out.append(Document(item, replace(here, line=item_line, item=item_path)))
+    return out
 
 
 def _value_node(node: yaml.Node | None, key: str) -> yaml.Node | None:

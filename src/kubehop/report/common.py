@@ -32,6 +32,8 @@ def location_record(finding: Finding) -> dict[str, Any]:
         record.update(release=loc.release, namespace=loc.namespace, revision=loc.revision, status=loc.status)
     if loc.storage_key:
         record["storageKey"] = loc.storage_key
+    if loc.item is not None:
+        record["item"] = loc.item
     return record
 
 

@@ -34,8 +34,10 @@ def _where(f: Finding) -> str:
         template = loc.template
         if "/" in template:  # CHART/templates/x.yaml under the chart's or release's heading
             template = template.split("/", 1)[1]
-        return f"{template}:{loc.line}" if loc.line else template
-    return str(loc.line) if loc.line is not None else "-"
+        where = f"{template}:{loc.line}" if loc.line else template
+    else:
+        where = str(loc.line) if loc.line is not None else "-"
+    return where if loc.item is None else f"{where} {loc.item}"
 
 
 def _replacement(f: Finding) -> str:
