@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kubehop.helm.manifest_scan import ManifestScanner
@@ -147,6 +147,7 @@ FRAGMENTS = ["apiVersion", "api", "Version", "V", "a", ":", " ", "\t", '"', "'",
 
 @settings(max_examples=300, deadline=None)
 @given(parts=st.lists(st.sampled_from(FRAGMENTS), max_size=30))
+@example(parts=["apiVersion", ":", "apiVersion"])
 def test_api_version_patterns_match_the_plain_spelling(parts: list[str]) -> None:
     import re
 
@@ -155,7 +156,9 @@ def test_api_version_patterns_match_the_plain_spelling(parts: list[str]) -> None
     text = "".join(parts)
     plain = re.compile(PLAIN_API_VERSIONS)
     assert [v for v in manifest_scan._API_VERSIONS.findall(text) if v] == plain.findall(text)
-    assert len(manifest_scan._API_VERSIONS.findall(text)) == text.count("apiVersion")
+    # One match per occurrence of the word, except where the word is itself part of a plain value.
+    words = re.compile(r"""apiVersion(?:["']?[ \t]*:[ \t]*["']?[\w./-]+)?""")
+    assert len(manifest_scan._API_VERSIONS.findall(text)) == len(words.findall(text))
     for value in set(plain.findall(text)):
         occurrence = re.compile(PLAIN_API_VERSIONS.replace(r"([\w./-]+)", re.escape(value)) + r"(?![\w./-])")
         fast = manifest_scan._occurrence_pattern(value)
