@@ -191,3 +191,15 @@ def test_scan_start_up_imports_nothing_heavy() -> None:
     heavy = {"kubernetes", "psycopg", "ruamel.yaml", "kubernetes_validate", "google.protobuf", "urllib3",
              "kubehop.cli.etcd", "kubehop.cli.releases", "kubehop.cli.convert", "kubehop.cli.check"}
     assert "kubehop.cli.scan" in loaded and not heavy & loaded
+
+
+def test_repeated_keys_are_read_as_helm_reads_them_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "dup.yaml", "apiVersion: v1\nkind: Pod\napiVersion: extensions/v1beta1\nkind: Ingress\n"
+                 "metadata: {name: web}\n")
+    code, out, _err = run(capsys, path, "--target", "1.22")
+    assert code == 3
+    assert "Ingress/web  extensions/v1beta1  removed-api" in out
+    assert f"note: {path}:3: duplicate key 'apiVersion' (the last one wins, as in Helm)\n" in out
+    assert f"note: {path}:4: duplicate key 'kind' (the last one wins, as in Helm)\n" in out

@@ -105,9 +105,9 @@ def test_small_aliases_are_fine() -> None:
 
 
 def test_huge_document_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kubehop.manifests.reader as reader
+    import kubehop.manifests.limits as limits
 
-    monkeypatch.setattr(reader, "MAX_DOCUMENT_BYTES", 100)
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_BYTES", 100)
     result = docs("apiVersion: v1\nkind: ConfigMap\ndata:\n  x: " + "y" * 200 + "\n")
     assert isinstance(result[0], ParseProblem) and "limit" in result[0].message
 

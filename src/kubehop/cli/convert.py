@@ -87,6 +87,9 @@ def run(args: argparse.Namespace) -> int:
         for path, rel, text in texts
     ]
     rows = [row for path, _rel, result in results for row in change_rows(str(path), result)]
+    for _path, _rel, result in results:
+        for warning in result.warnings:
+            print(f"kubehop: warning: {warning}", file=sys.stderr)
 
     if not (args.write or args.out_dir or args.check):
         _print_manifests([result.text for _p, _r, result in results])

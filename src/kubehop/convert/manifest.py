@@ -43,6 +43,7 @@ class ManifestConversion:
     text: str
     changes: tuple[ManifestChange, ...]
     notes: tuple[Note, ...]
+    warnings: tuple[str, ...] = ()  # what was read as Helm reads it but deserves a look (repeated keys)
 
     @property
     def changed(self) -> bool:
@@ -112,10 +113,13 @@ def convert_manifest(
     (a CSR signer, webhook sideEffects, untyped CRD schema nodes).
     Untouched documents keep their exact text; converted ones are re-rendered from their own text
     (comments and key order kept where the keys survive); removed ones disappear with a note.
-    Raises ManifestError when a document is not valid YAML (nothing is converted then).
+    A key repeated in a mapping is read as Helm reads it (the last one wins), with a warning.
+    Raises ManifestError when a document is not valid YAML, is over the size limit or is an alias
+    bomb (nothing is converted then).
     """
     docs = split_documents(text)
-    parsed = [(doc, doc.parse(path)) for doc in docs]
+    warnings: list[str] = []
+    parsed = [(doc, doc.parse(path, warnings)) for doc in docs]
     pieces: list[str] = []
     changes: list[ManifestChange] = []
     notes: list[Note] = []
@@ -138,7 +142,7 @@ def convert_manifest(
             pieces.append(doc.text)
         elif result.obj is not None:
             pieces.append(render(doc, result.obj, obj))
-    return ManifestConversion(_join(pieces, text), tuple(changes), tuple(notes))
+    return ManifestConversion(_join(pieces, text), tuple(changes), tuple(notes), tuple(warnings))
 
 
 def _join(pieces: list[str], original: str) -> str:

@@ -32,6 +32,7 @@ class PartConversion:
     changes: tuple[ManifestChange, ...]
     notes: tuple[str, ...]
     errors: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # read as Helm reads it, worth a look (repeated keys)
 
     @property
     def changed(self) -> bool:
@@ -54,6 +55,10 @@ class RevisionConversion:
     @property
     def notes(self) -> tuple[str, ...]:
         return tuple(n for p in self.parts for n in p.notes)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(w for p in self.parts for w in p.warnings)
 
     @property
     def changes(self) -> tuple[ManifestChange, ...]:
@@ -90,7 +95,7 @@ def _convert_part(part: str, hook_index: int | None, text: str, target: KubeVers
     errors = tuple(f"{c.kind} {c.name} ({c.api_version}): {c.error}" for c in result.changes if c.error)
     notes = tuple(f"{note.kind.value}: {note.message}" for note in result.notes)
     after = text if errors else result.text
-    return PartConversion(part, hook_index, text, after, result.changes, notes, errors)
+    return PartConversion(part, hook_index, text, after, result.changes, notes, errors, result.warnings)
 
 
 def convert_release(release: Release, target: KubeVersion, decisions: Decisions = NO_DECISIONS) -> RevisionConversion:
