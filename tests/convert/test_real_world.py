@@ -96,3 +96,16 @@ def test_a_document_over_the_size_limit_is_refused_like_scan_refuses_it(monkeypa
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  x: " + "y" * 300 + "\n"
     with pytest.raises(ManifestError, match=r"^big\.yaml:1: document of 363 bytes is larger than the 200 byte limit$"):
         convert_manifest(text, T122, path="big.yaml")
+
+
+def test_a_malformed_object_is_refused_and_kept_with_the_reason() -> None:
+    text = "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: m}\nspec: {rules: 5}\n"
+    result = convert_manifest(text, T122)
+    assert result.text == text and not result.changed
+    assert result.changes[0].error.startswith("malformed object, cannot be converted (TypeError: ")
+
+
+def test_nesting_too_deep_is_a_manifest_error() -> None:
+    for text in ("a: " + "[" * 3000 + "]" * 3000 + "\n", '{"a": ' + "[" * 3000 + "]" * 3000 + "}\n"):
+        with pytest.raises(ManifestError, match=r"^deep:1: nested too deeply to be read$"):
+            convert_manifest(text, T122, path="deep")

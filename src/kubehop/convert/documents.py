@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from kubehop.errors import ManifestError
-from kubehop.manifests.limits import ALIAS_BOMB, duplicate_keys, is_bomb, too_large
+from kubehop.manifests.limits import ALIAS_BOMB, TOO_DEEP, duplicate_keys, is_bomb, too_large
 
 _Loader = yaml.SafeLoader
 
@@ -78,6 +78,8 @@ class RawDocument:
             return loader.construct_document(node)
         except yaml.YAMLError as exc:
             raise ManifestError(f"{path}:{self.line}: not valid YAML: {exc}") from exc
+        except RecursionError as exc:
+            raise ManifestError(f"{path}:{self.content_line}: {TOO_DEEP}") from exc
         finally:
             loader.dispose()
 

@@ -10,9 +10,10 @@ from typing import Any
 from kubehop.convert.documents import RawDocument, is_object, split_documents
 from kubehop.convert.engine import TargetConversion
 from kubehop.convert.live import LiveIndex, find_live
-from kubehop.convert.model import NO_DECISIONS, Decisions, Note, describe
+from kubehop.convert.model import NO_DECISIONS, Decisions, Note, NoteKind, describe
 from kubehop.convert.rewrite import render
 from kubehop.convert.serving import Action
+from kubehop.errors import KubehopError, ManifestError
 from kubehop.model import KubeVersion
 
 
@@ -55,7 +56,13 @@ def _convert_one(
 ) -> TargetConversion:
     from kubehop.convert import convert_for_target
 
-    return convert_for_target(obj, target, live=find_live(live, obj), decisions=decisions)
+    try:
+        return convert_for_target(obj, target, live=find_live(live, obj), decisions=decisions)
+    except KubehopError:
+        raise
+    except Exception as exc:  # a field of a type or shape no API server would accept: refuse, keep the text
+        message = f"malformed object, cannot be converted ({type(exc).__name__}: {exc})"
+        return TargetConversion(Action.CONVERT, obj, (Note(NoteKind.DECISION, message),), error=message)
 
 
 def _convert_list(
@@ -141,8 +148,16 @@ def convert_manifest(
         if not change.changed:
             pieces.append(doc.text)
         elif result.obj is not None:
-            pieces.append(render(doc, result.obj, obj))
+            pieces.append(_render(doc, result.obj, obj, path))
     return ManifestConversion(_join(pieces, text), tuple(changes), tuple(notes), tuple(warnings))
+
+
+def _render(doc: RawDocument, new: Mapping[str, Any], obj: Mapping[str, Any], path: str) -> str:
+    try:
+        return render(doc, new, obj)
+    except Exception as exc:  # the round-trip writer refused what the reader accepted: a clear error
+        raise ManifestError(f"{path}:{doc.content_line}: cannot be rewritten ({type(exc).__name__}: "
+                            f"{' '.join(str(exc).split())})") from exc
 
 
 def _join(pieces: list[str], original: str) -> str:

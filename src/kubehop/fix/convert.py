@@ -92,6 +92,9 @@ def _convert_part(part: str, hook_index: int | None, text: str, target: KubeVers
         result = convert_manifest(text, target, path=path, decisions=decisions)
     except KubehopError as exc:
         return PartConversion(part, hook_index, text, text, (), (), (f"cannot be read ({exc})",))
+    except Exception as exc:  # whatever else stops the conversion fails this release only, with the reason
+        reason = f"cannot be converted ({type(exc).__name__}: {' '.join(str(exc).split())})"
+        return PartConversion(part, hook_index, text, text, (), (), (reason,))
     errors = tuple(f"{c.kind} {c.name} ({c.api_version}): {c.error}" for c in result.changes if c.error)
     notes = tuple(f"{note.kind.value}: {note.message}" for note in result.notes)
     after = text if errors else result.text

@@ -14,6 +14,7 @@ _MAX_DEPTH = 500
 
 TOO_LARGE = "document of {size} bytes is larger than the {limit} byte limit"
 ALIAS_BOMB = "alias expansion too large (YAML bomb?)"
+TOO_DEEP = "nested too deeply to be read"
 
 
 def too_large(text: str) -> str | None:

@@ -14,6 +14,7 @@ from kubehop.manifests.limits import (
     ALIAS_BOMB,
     MAX_DOCUMENT_BYTES,
     MAX_EXPANDED_NODES,
+    TOO_DEEP,
     duplicate_keys,
     is_bomb,
     too_large,
@@ -77,6 +78,8 @@ def parse_chunk(
     if stripped.startswith(("{", "[")):
         try:
             return _documents(json.loads(chunk.text), None, chunk, here)
+        except RecursionError:
+            return [ParseProblem(replace(here, line=_line(chunk, here)), TOO_DEEP)]
         except json.JSONDecodeError:
             pass  # flow-style YAML is not JSON: let the YAML parser read it (and report its errors)
     loader = _Loader(chunk.text)
@@ -99,6 +102,8 @@ def parse_chunk(
         return [ParseProblem(replace(here, line=line), problem)]
     except yaml.YAMLError as exc:
         return [ParseProblem(replace(here, line=_line(chunk, here)), str(exc))]
+    except RecursionError:
+        return [ParseProblem(replace(here, line=_line(chunk, here)), TOO_DEEP)]
     finally:
         loader.dispose()
     return _documents(obj, node, chunk, here)
