@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kubehop.cli.common import add_decision_options, add_target_option, decisions_from_args, write_report
+from kubehop.cli.common import (
+    add_decision_options,
+    add_target_option,
+    check_output_file,
+    decisions_from_args,
+    write_report,
+)
 from kubehop.errors import ManifestError, UsageError
 from kubehop.model import ExitCode, KubeVersion
 
@@ -72,11 +78,15 @@ def run(args: argparse.Namespace) -> int:
     from kubehop.convert.report import change_rows, check_rows, render
 
     target = _target(args.target)
+    check_output_file(args.output_file)
     decisions = decisions_from_args(args)
     live: dict[tuple[str, str, str], Any] = {}
     for live_file in args.live:
         live.update(load_live(Path(live_file)))
-    files = expand_paths(args.paths)
+    skipped: list[str] = []
+    files = expand_paths(args.paths, skipped)
+    for note in skipped:
+        print(f"kubehop: note: {note}", file=sys.stderr)
     texts = [(path, rel, read_text(path)) for path, rel in files]
     if args.cluster:
         for key, obj in _cluster_live(args, [text for _p, _r, text in texts], [str(p) for p, _r, _t in texts]).items():

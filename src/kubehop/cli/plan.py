@@ -51,10 +51,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def _read_inventory(path: str, lifecycle: Any) -> Any:
     from kubehop.errors import DataFileError
     from kubehop.plan import from_envelope
+    from kubehop.readfile import read_text
 
     label = "standard input" if path == "-" else path
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        text = sys.stdin.read() if path == "-" else read_text(Path(path))
     except OSError as exc:
         raise DataFileError(f"{label}: cannot read inventory: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:

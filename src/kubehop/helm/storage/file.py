@@ -22,18 +22,21 @@ from kubehop.fsutil import write_atomically
 from kubehop.helm.records import helm_major_of, object_for, read_object, record_from_object, release_labels
 from kubehop.helm.release import DEFAULT_TILLER_NAMESPACE, BadRecord, Release, StoredRecord
 from kubehop.helm.storage.base import Query
+from kubehop.readfile import read_text
 
 
 def load_items(path: Path, *, missing_ok: bool = False) -> list[dict[str, Any]]:
     """The objects of a List (or a single object, or a multi-document YAML stream) in `path`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError as exc:
         if missing_ok:
             return []
         raise StorageError(f"{path}: no such file") from exc
     except OSError as exc:
-        raise StorageError(f"{path}: cannot read ({exc})") from exc
+        raise StorageError(f"{path}: cannot read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise StorageError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     try:
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError as exc:
