@@ -125,3 +125,21 @@ def test_output_file_in_a_missing_folder_or_onto_a_folder(tmp_path: Path, capsys
             assert err == f"kubehop: error: {output}: cannot write the report: {reason}\n", argv
     assert manifest.read_text() == OLD  # convert --write refused before writing anything
     assert sorted(p.name for p in tmp_path.iterdir()) == ["app.yaml"]
+
+
+def test_inputs_nested_too_deeply_are_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deep_yaml = tmp_path / "deep.yaml"
+    deep_yaml.write_text("members: " + "[" * 900 + "]" * 900 + "\n")
+    deep_json = tmp_path / "deep.json"
+    deep_json.write_text('{"a": ' + "[" * 5000 + "]" * 5000 + "}\n")
+    cases = [
+        (["releases", "list", "--storage", f"file:{deep_yaml}"], deep_yaml),
+        (["etcd", "restore-plan", str(deep_json), "--cluster-file", str(deep_yaml)], deep_yaml),
+        (["plan", "--from", "1.21", "--to", "1.22", "--inventory", str(deep_json)], deep_json),
+        (["convert", str(deep_json), "-t", "1.22"], deep_json),
+        (["releases", "restore-backup", str(deep_json), "--storage", f"file:{tmp_path / 'r.yaml'}"], deep_json),
+    ]
+    for argv, path in cases:
+        assert main(argv) == 1, argv
+        _out, err = capsys.readouterr()
+        assert one_line_error(err, str(path)), (argv, err)

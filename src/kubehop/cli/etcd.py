@@ -121,6 +121,8 @@ def _cluster_spec(args: argparse.Namespace) -> Any:
             raise UsageError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
         except yaml.YAMLError as exc:
             raise UsageError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from exc
+        except RecursionError as exc:
+            raise UsageError(f"{path}: nested too deeply to be read") from exc
         if not isinstance(data, dict):
             raise UsageError(f"{path}: expected a mapping with `members`")
         spec = cluster_from_mapping(data, str(path))

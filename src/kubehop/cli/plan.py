@@ -62,6 +62,8 @@ def _read_inventory(path: str, lifecycle: Any) -> Any:
         raise DataFileError(f"{label}: inventory is not UTF-8 text") from exc
     try:
         data = json.loads(text)
+    except RecursionError as exc:
+        raise DataFileError(f"{label}: nested too deeply to be read") from exc
     except json.JSONDecodeError as exc:
         raise DataFileError(f"{label}: not valid JSON (line {exc.lineno}: {exc.msg}); "
                             "give the output of `kubehop scan -o json`") from exc

@@ -132,7 +132,7 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
                 continue
             try:
                 obj = json.loads(text)
-            except json.JSONDecodeError as exc:
+            except (json.JSONDecodeError, RecursionError) as exc:
                 raise UsageError(f"{path}:{number}: not a kubehop backup line ({exc})") from exc
             if not isinstance(obj, dict):
                 raise UsageError(f"{path}:{number}: not a kubehop backup line")

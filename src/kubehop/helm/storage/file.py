@@ -41,6 +41,8 @@ def load_items(path: Path, *, missing_ok: bool = False) -> list[dict[str, Any]]:
         docs = [d for d in yaml.safe_load_all(text) if d is not None]
     except yaml.YAMLError as exc:
         raise StorageError(f"{path}: not YAML ({exc})") from exc
+    except RecursionError as exc:
+        raise StorageError(f"{path}: nested too deeply to be read") from exc
     items: list[dict[str, Any]] = []
     for doc in docs:
         if not isinstance(doc, dict):
