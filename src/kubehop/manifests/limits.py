@@ -53,22 +53,32 @@ def is_bomb(text: str, root: yaml.Node) -> bool:
 def duplicate_keys(root: yaml.Node) -> Iterator[tuple[str, int]]:
     """(key, 0-based line) of every plain key that repeats an earlier key of the same mapping.
 
-    Every node is visited once (aliases are not followed again); merge keys (`<<`) are not repeats.
+    Every collection is visited once (aliases are not followed again); merge keys (`<<`) are not
+    repeats. Cheap next to building the document: scalars are never pushed, and a mapping's keys are
+    compared one by one only when some plain key text repeats.
     """
     seen: set[int] = set()
     stack = [root]
+    scalar = yaml.ScalarNode
     while stack:
         node = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
-        if isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            keys: set[tuple[str, str]] = set()
-            for key, _value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
-                    if (key.tag, key.value) in keys:
-                        yield str(key.value), int(key.start_mark.line)
-                    keys.add((key.tag, key.value))
-            stack.extend(reversed([child for pair in node.value for child in pair]))
+        if isinstance(node, yaml.MappingNode):
+            pairs = node.value
+            texts = [k.value for k, _ in pairs if type(k) is scalar]
+            if len(set(texts)) != len(texts):
+                yield from _repeats(pairs)
+            stack.extend(child for pair in pairs for child in pair if type(child) is not scalar)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(child for child in node.value if type(child) is not scalar)
+
+
+def _repeats(pairs: list[tuple[yaml.Node, yaml.Node]]) -> Iterator[tuple[str, int]]:
+    keys: set[tuple[str, str]] = set()
+    for key, _value in pairs:
+        if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+            if (key.tag, key.value) in keys:
+                yield str(key.value), int(key.start_mark.line)
+            keys.add((key.tag, key.value))
