@@ -3,6 +3,7 @@ document only, so comments, key order and flow/quote styles of unchanged parts s
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import json
@@ -118,17 +119,18 @@ def _render_json(doc: RawDocument, new: Mapping[str, Any]) -> str:
     return doc.marker + ("\ufeff" if bom else "") + text
 
 
-def _last_key_wins(yaml: Any) -> None:
-    """Read repeated mapping keys as Helm does: the last one wins (and takes the place of the first)."""
+@functools.cache
+def _last_key_wins() -> type[Any]:
+    """A round-trip constructor that reads repeated mapping keys as Helm does: the last one wins."""
     from ruamel.yaml.constructor import RoundTripConstructor
 
     class LastKeyWins(RoundTripConstructor):
         def check_mapping_key(self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any) -> bool:
             if key in mapping:
-                del mapping[key]
+                del mapping[key]  # the later value goes in where the later key stands
             return True
 
-    yaml.Constructor = LastKeyWins
+    return LastKeyWins
 
 
 def render(doc: RawDocument, new: Mapping[str, Any], original: Mapping[str, Any] | None = None) -> str:
@@ -147,7 +149,7 @@ def render(doc: RawDocument, new: Mapping[str, Any], original: Mapping[str, Any]
     # ruamel's round-trip loader builds only YAML node types (no arbitrary objects), and keeps comments.
     round_trip = YAML(typ="rt")
     round_trip.preserve_quotes = True
-    _last_key_wins(round_trip)
+    round_trip.Constructor = _last_key_wins()
     round_trip.width = 4096
     sequence, offset = _indent_style(source)
     round_trip.indent(mapping=2, sequence=sequence, offset=offset)
