@@ -71,10 +71,12 @@ def test_convert_skips_fifos_sockets_and_devices_in_a_folder_with_a_note(odd_dir
         assert f"kubehop: note: {odd_dir / name}: {kind}, skipped\n" in done.stderr
 
 
-def test_etcd_and_restore_backup_refuse_a_fifo(odd_dir: Path) -> None:
+def test_etcd_check_and_restore_backup_refuse_a_fifo(odd_dir: Path) -> None:
     pipe = str(odd_dir / "pipe.yaml")
     for command in (["etcd", "verify", pipe], ["etcd", "status", pipe], ["etcd", "inspect", pipe],
-                    ["releases", "restore-backup", pipe, "--storage", f"file:{odd_dir / 'r.yaml'}"]):
+                    ["releases", "restore-backup", pipe, "--storage", f"file:{odd_dir / 'r.yaml'}"],
+                    ["check", "upgrade", "web", "--manifest", pipe, "--current-manifest", str(odd_dir / "app.yaml"),
+                     "--kube-version", "1.22", "--helm-version", "3.12"]):
         done = kubehop(*command)
         assert done.returncode == 1 and one_line_error(done.stderr, pipe), (command, done.stderr)
         assert "a FIFO, not a regular file" in done.stderr
