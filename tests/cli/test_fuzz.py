@@ -241,7 +241,10 @@ def _sandbox(content: bytes, env: dict[str, str | None]) -> Iterator[dict[str, s
         for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
             os.environ.pop(name, None)
         os.environ["NO_PROXY"] = "*"
-        os.environ["HOME"] = str(root)  # no ~/.kube/config of the machine
+        os.environ["HOME"] = str(root)  # no ~/.kube/config of the machine; helm's caches stay in here too
+        for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "HELM_CACHE_HOME", "HELM_CONFIG_HOME",
+                     "HELM_DATA_HOME"):
+            os.environ[name] = str(root / "home" / name.lower())
         for name, value in env.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -320,3 +323,20 @@ def test_every_subcommand_on_bad_input_ends_cleanly(command: list[str], content:
             assert (err + out).strip(), argv  # an error says why
     assert seconds <= MAX_SECONDS, (argv, seconds)
     assert grown <= MAX_BYTES, (argv, grown)
+
+
+def test_the_guard_refuses_connections_and_lookups_that_are_not_loopback() -> None:
+    GUARD.active = True
+    try:
+        with socket.socket() as s, contextlib.suppress(ConnectionRefusedError):
+            s.connect(("127.0.0.1", _unused_port()))  # loopback: allowed (nothing listens)
+        for attempt in (lambda: socket.create_connection(("192.0.2.1", 80), timeout=1),
+                        lambda: socket.getaddrinfo("example.com", 443)):
+            try:
+                attempt()
+            except PermissionError as exc:
+                assert "must not" in str(exc)
+            else:
+                raise AssertionError("the guard let a non-loopback address through")
+    finally:
+        GUARD.active = False
