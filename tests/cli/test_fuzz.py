@@ -106,7 +106,7 @@ CONTENT = st.one_of(
     st.sampled_from(BROKEN),
     st.sampled_from([4, 6, 9]).map(_bomb),
     st.integers(1, 4).map(lambda n: OLD + b"apiVersion: v1\nkind: ConfigMap\ndata: {x: '" + b"y" * (n << 20) + b"'}\n"),
-    st.integers(1, 3).map(lambda n: OLD + b"---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n" * (n * 1000)),
+    st.integers(1, 3).map(lambda n: OLD + b"---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\n" * (n * 700)),
     st.one_of(st.sampled_from(BROKEN), st.just(OLD), st.binary(max_size=200)).map(_store),
     st.just(OLD),
 )
