@@ -267,7 +267,11 @@ def _on_alarm(_signum: int, _frame: FrameType | None) -> None:
 
 
 def _run(argv: list[str]) -> tuple[int, bool, str, str, float, int]:
-    """(exit code, from argparse, stdout, stderr, seconds, peak memory growth in bytes)."""
+    """(exit code, from argparse, stdout, stderr, seconds, peak memory growth in bytes).
+
+    Memory is the growth of the peak resident size (of this process, or of a helm/etcdctl child):
+    ru_maxrss only grows, so a run that stays below an earlier peak counts as no growth.
+    """
     out, err = io.StringIO(), io.StringIO()
     before = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     previous = signal.signal(signal.SIGALRM, _on_alarm)
