@@ -124,7 +124,7 @@ class Scanner:
                 if header is not None:
                     yield from self.scan_items(header)
                     return
-        yield from self.scan_items(parse_chunk(chunk, origin, chart_lines))
+        yield from self.scan_items(parse_chunk(chunk, origin, chart_lines, self.stats.notes))
 
     def _head(
         self, chunk: Chunk, sniffed: tuple[str, str], origin: Location, chart_lines: bool

@@ -179,3 +179,30 @@ def test_typed_lists_are_converted_wrapper_and_items(tmp_path: Path, capsys: pyt
     assert "- apiVersion: rbac.authorization.k8s.io/v1\n  kind: ClusterRole\n" in text
     assert main(["convert", str(path), "--target", "1.22", "--check"]) == 0
     assert main(["scan", str(path), "--target", "1.22"]) == 0
+
+
+REAL_WORLD = Path(__file__).resolve().parents[1] / "data" / "real-world"
+
+
+def test_repeated_keys_of_a_real_chart_convert_with_a_warning_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "exporter.yaml"
+    source.write_bytes((REAL_WORLD / "duplicate-keys.yaml").read_bytes())
+    assert main(["convert", str(source), "--target", "1.16"]) == 0
+    out, err = capsys.readouterr()
+    assert "apiVersion: apps/v1\n" in out and out.count("livenessProbe:") == 1
+    assert f"kubehop: warning: {source}:73: duplicate key 'livenessProbe' (the last one wins, as in Helm)\n" in err
+    assert f"kubehop: warning: {source}:88: duplicate key 'metadata' (the last one wins, as in Helm)\n" in err
+    assert "Traceback" not in err
+
+
+def test_an_alias_bomb_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = ["apiVersion: extensions/v1beta1", "kind: Ingress", "a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("\n".join(lines) + "\n")
+    assert main(["convert", str(bomb), "--target", "1.22", "--write"]) == 1
+    _out, err = capsys.readouterr()
+    assert err == f"kubehop: error: {bomb}:1: alias expansion too large (YAML bomb?)\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bomb.yaml"]  # nothing written, no backup

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -231,3 +231,15 @@ def test_typed_list_wrappers_and_items_are_reported_with_the_item(
     code, out, _ = run(capsys, path, "--target", "1.22")
     assert out.startswith(f"{path}\n")  # the table groups rows under their file
     assert re.search(r"^  8 items\[0\] +removed +Role/reader ", out, re.M), out
+
+
+def test_repeated_keys_are_read_as_helm_reads_them_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "dup.yaml", "apiVersion: v1\nkind: Pod\napiVersion: extensions/v1beta1\nkind: Ingress\n"
+                 "metadata: {name: web}\n")
+    code, out, err = run(capsys, path, "--target", "1.22")
+    assert code == 3
+    assert re.search(r"^  3 +removed +Ingress/web +extensions/v1beta1 ", out, re.M), out
+    assert f"note: {path}:3: duplicate key 'apiVersion' (the last one wins, as in Helm)\n" in err
+    assert f"note: {path}:4: duplicate key 'kind' (the last one wins, as in Helm)\n" in err

@@ -71,6 +71,20 @@ def test_export_never_overwrites(k8s_snapshots: Snapshots, tmp_path: Path, capsy
     assert (out / "secret_default_db-password.yaml").read_text() == "keep me"
 
 
+def test_an_export_path_that_is_not_a_directory_is_a_one_line_error(
+        k8s_snapshots: Snapshots, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    existing = tmp_path / "export.yaml"
+    existing.write_text("keep me")
+    under_a_file = existing / "sub"
+    for path in (existing, under_a_file):
+        assert main(["etcd", "diff", str(k8s_snapshots.old), str(k8s_snapshots.new), "--export", str(path)]) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.count("\n") == 1 and err.startswith(f"kubehop: error: {path}") and "Traceback" not in err
+    assert existing.read_text() == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.yaml"]
+
+
 def test_diff_json(k8s_snapshots: Snapshots, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["etcd", "diff", str(k8s_snapshots.old), str(k8s_snapshots.new), "-o", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -290,3 +290,40 @@ def test_decisions_reach_the_converters(tmp_path: Path, capsys: pytest.CaptureFi
     assert "+    sideEffects: NoneOnDryRun" not in capsys.readouterr().out
     assert main([*argv, "--webhook-side-effects", "NoneOnDryRun"]) == 0
     assert "+    sideEffects: NoneOnDryRun" in capsys.readouterr().out
+
+
+def test_all_goes_on_past_releases_that_cannot_be_converted_and_reads_repeated_keys_as_helm(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    real = (Path(__file__).resolve().parents[1] / "data" / "real-world" / "duplicate-keys.yaml").read_text()
+    old = history(3, "apps")[1]
+    deep = "---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: d}\nspec: " + "[" * 3000 + "]" * 3000
+    releases = [
+        helm3_release(name="a-exporter", namespace="apps", manifest=real),
+        helm3_release(name="b-malformed", namespace="apps",
+                      manifest="---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: m}\n"
+                               "spec: {rules: 5}\n"),
+        helm3_release(name="c-deep", namespace="apps", manifest=deep),
+        helm3_release(name="d-shop", namespace="apps", manifest=old.manifest),
+    ]
+    path = tmp_path / "releases.yaml"
+    _write_file(path, releases)
+    code = main(["releases", "fix", "--all", "--storage", f"file:{path}", "--target", "1.19"])
+    out, err = capsys.readouterr()
+    assert code == 1 and "Traceback" not in err
+    assert "fixed 2, unchanged 0, skipped 0, failed 2" in out
+    lines = {line.split()[0]: line for line in out.splitlines() if line.split()[:1] != ["note:"] and line.strip()}
+    assert "failed" in lines["b-malformed"] and "malformed object, cannot be converted (TypeError:" in lines["b-malformed"]
+    assert "failed" in lines["c-deep"] and "nested too deeply to be read" in lines["c-deep"]
+    assert ("note: apps/a-exporter: a-exporter revision 1 manifest:73: duplicate key 'livenessProbe' "
+            "(the last one wins, as in Helm)") in out
+    after = {(r.name, r.version): decode_body(r.payload, 3, key=r.key) for r in FileStorage(path).list(Query())
+             if isinstance(r, StoredRecord)}
+    assert sorted(after) == [("a-exporter", 1), ("a-exporter", 2), ("b-malformed", 1), ("c-deep", 1),
+                             ("d-shop", 1), ("d-shop", 2)]
+    fixed = yaml.safe_load_all(after[("a-exporter", 2)].manifest)
+    deployment = next(d for d in fixed if d and d["kind"] == "Deployment")
+    assert deployment["apiVersion"] == "apps/v1"
+    probe = deployment["spec"]["template"]["spec"]["containers"][0]["livenessProbe"]
+    assert probe["initialDelaySeconds"] == 10
+    assert after[("b-malformed", 1)].manifest == releases[1].manifest  # left as it was

@@ -116,3 +116,19 @@ def test_helm_driver_sql_is_honoured(kube_api: KubeApi, postgres: Postgres, helm
 def test_unknown_storage_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["releases", "list", "--storage", "memory"]) == 1
     assert "unknown storage 'memory'" in capsys.readouterr().err
+
+
+def test_scan_reads_repeated_keys_as_helm_does_with_a_note(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from kubehop.helm.records import object_for, release_labels
+
+    manifest = (Path(__file__).resolve().parents[1] / "data" / "real-world" / "duplicate-keys.yaml").read_text()
+    release = helm3_release(name="exporter", namespace="apps", manifest=manifest)
+    record = object_for(release, kind="Secret", namespace="apps", labels=release_labels(release, now=1, created=True))
+    store = tmp_path / "store.yaml"
+    store.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [record]}))
+    assert main(["releases", "scan", "--storage", f"file:{store}", "--target", "1.16", "-A"]) == 3
+    out = capsys.readouterr().out
+    assert "apps/exporter#1 (deployed) [elasticsearch-exporter/templates/deployment.yaml]:1" in out
+    assert ("note: apps/exporter#1 (deployed) [elasticsearch-exporter/templates/deployment.yaml]:71: duplicate key "
+            "'livenessProbe' (the last one wins, as in Helm)\n") in out

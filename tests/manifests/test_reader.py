@@ -148,9 +148,9 @@ def test_small_aliases_are_fine() -> None:
 
 
 def test_huge_document_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    import kubehop.manifests.reader as reader
+    import kubehop.manifests.limits as limits
 
-    monkeypatch.setattr(reader, "MAX_DOCUMENT_BYTES", 100)
+    monkeypatch.setattr(limits, "MAX_DOCUMENT_BYTES", 100)
     result = docs("apiVersion: v1\nkind: ConfigMap\ndata:\n  x: " + "y" * 200 + "\n")
     assert isinstance(result[0], ParseProblem) and "limit" in result[0].message
 
@@ -170,3 +170,24 @@ def test_document_marker_with_content_on_the_same_line() -> None:
 
 def test_document_end_marker() -> None:
     assert [k for _, k, _ in kinds("apiVersion: v1\nkind: A\n...\n---\napiVersion: v1\nkind: B\n")] == ["A", "B"]
+
+
+def test_nesting_too_deep_is_a_parse_problem_in_json_and_yaml() -> None:
+    deep = "[" * 3000 + "]" * 3000
+    cases = {'{"apiVersion": "v1", "kind": "A", "x": ' + deep + "}\n": "nested too deeply to be read",
+             "apiVersion: v1\nkind: A\nx: " + deep + "\n": "exceeded maximum nesting depth"}  # libyaml's own limit
+    for text, message in cases.items():
+        result = docs(text)
+        assert len(result) == 1 and isinstance(result[0], ParseProblem) and message in result[0].message
+
+
+def test_repeated_keys_are_read_last_wins_with_a_warning_naming_file_and_line() -> None:
+    from kubehop.manifests import parse_chunk
+    from kubehop.manifests.split import iter_chunks
+    from kubehop.model import Location
+
+    warnings: list[str] = []
+    chunks = list(iter_chunks("apiVersion: v1\nkind: A\n---\napiVersion: v1\nkind: B\nkind: C\n"))
+    found = [d for c in chunks for d in parse_chunk(c, Location("m.yaml"), warnings=warnings)]
+    assert [(d.api_version, d.kind) for d in found if isinstance(d, Document)] == [("v1", "A"), ("v1", "C")]
+    assert warnings == ["m.yaml:6: duplicate key 'kind' (the last one wins, as in Helm)"]

@@ -44,13 +44,15 @@ def parse_manifest(text: str | bytes, source: str) -> Manifest:
 
 
 def read_manifest_file(path: str) -> Manifest:
+    from kubehop.readfile import read_bytes
+
     file = Path(path)
-    if not file.is_file():
+    if not file.exists():
         raise UsageError(f"{path}: no such file")
     try:
-        data = file.read_bytes()
+        data = read_bytes(file)  # a FIFO or device is refused, never read
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc})") from exc
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from exc
     return parse_manifest(data, path)
 
 

@@ -96,9 +96,20 @@ def add_cluster_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("-A", "--all-namespaces", action="store_true", help="every namespace")
 
 
+def check_output_file(output_file: str | None) -> None:
+    """Refuse an --output-file that cannot be written (a directory, or in a missing one) before any work."""
+    if output_file and (Path(output_file).is_dir() or not Path(output_file).parent.is_dir()):
+        where = "is a directory" if Path(output_file).is_dir() else "its directory does not exist"
+        raise UsageError(f"{output_file}: cannot write the report: {where}")
+
+
 def write_report(text: str, output_file: str | None) -> None:
     if output_file:
-        Path(output_file).write_text(text, encoding="utf-8")
+        check_output_file(output_file)
+        try:
+            Path(output_file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{output_file}: cannot write the report: {exc.strerror}") from exc
     else:
         sys.stdout.write(text)
         if text and not text.endswith("\n"):

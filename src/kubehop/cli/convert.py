@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kubehop.cli.common import add_decision_options, add_target_option, decisions_from_args, log, write_report
+from kubehop.cli.common import (
+    add_decision_options,
+    add_target_option,
+    check_output_file,
+    decisions_from_args,
+    log,
+    write_report,
+)
 from kubehop.errors import ManifestError, UsageError
 from kubehop.model import ExitCode, KubeVersion
 
@@ -79,11 +86,15 @@ def run(args: argparse.Namespace) -> int:
     from kubehop.convert.report import change_rows, check_rows, render
 
     target = _target(args.target)
+    check_output_file(args.output_file)
     decisions = decisions_from_args(args)
     live: dict[tuple[str, str, str], Any] = {}
     for live_file in args.live:
         live.update(load_live(Path(live_file)))
-    files = expand_paths(args.paths)
+    skipped: list[str] = []
+    files = expand_paths(args.paths, skipped)
+    for note in skipped:
+        print(f"kubehop: note: {note}", file=sys.stderr)
     texts = [(path, rel, read_text(path)) for path, rel in files]
     if args.cluster:
         for key, obj in _cluster_live(args, [text for _p, _r, text in texts], [str(p) for p, _r, _t in texts]).items():
@@ -94,6 +105,9 @@ def run(args: argparse.Namespace) -> int:
         for path, rel, text in texts
     ]
     rows = [row for path, _rel, result in results for row in change_rows(str(path), result)]
+    for _path, _rel, result in results:
+        for warning in result.warnings:
+            print(f"kubehop: warning: {warning}", file=sys.stderr)
 
     if not (args.write or args.out_dir or args.check):
         _print_manifests([result.text for _p, _r, result in results])

@@ -113,11 +113,19 @@ def _cluster_spec(args: argparse.Namespace) -> Any:
     if args.cluster_file:
         import yaml
 
+        from kubehop.readfile import read_text
+
         path = existing_file(args.cluster_file)
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.safe_load(read_text(path))
+        except OSError as exc:
+            raise UsageError(f"{path}: cannot read: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
         except yaml.YAMLError as exc:
-            raise UsageError(f"{path}: not valid YAML: {exc}") from exc
+            raise UsageError(f"{path}: not valid YAML: {' '.join(str(exc).split())}") from exc
+        except RecursionError as exc:
+            raise UsageError(f"{path}: nested too deeply to be read") from exc
         if not isinstance(data, dict):
             raise UsageError(f"{path}: expected a mapping with `members`")
         spec = cluster_from_mapping(data, str(path))
@@ -194,9 +202,11 @@ def run_inspect(args: argparse.Namespace) -> int:
 
 def run_diff(args: argparse.Namespace) -> int:
     from kubehop.etcd.bbolt import BoltFile
-    from kubehop.etcd.diff import diff_snapshots, export_changed
+    from kubehop.etcd.diff import check_export_directory, diff_snapshots, export_changed
     from kubehop.etcd.render import render_diff
 
+    if args.export:
+        check_export_directory(Path(args.export))
     with BoltFile(args.old) as old, BoltFile(args.new) as new:
         report = diff_snapshots(old, new, args.prefix)
         exported = export_changed(new, report, Path(args.export)) if args.export else None

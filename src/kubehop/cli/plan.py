@@ -51,16 +51,19 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def _read_inventory(path: str, lifecycle: Any) -> Any:
     from kubehop.errors import DataFileError
     from kubehop.plan import from_envelope
+    from kubehop.readfile import read_text
 
     label = "standard input" if path == "-" else path
     try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        text = sys.stdin.read() if path == "-" else read_text(Path(path))
     except OSError as exc:
         raise DataFileError(f"{label}: cannot read inventory: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise DataFileError(f"{label}: inventory is not UTF-8 text") from exc
     try:
         data = json.loads(text)
+    except RecursionError as exc:
+        raise DataFileError(f"{label}: nested too deeply to be read") from exc
     except json.JSONDecodeError as exc:
         raise DataFileError(f"{label}: not valid JSON (line {exc.lineno}: {exc.msg}); "
                             "give the output of `kubehop scan -o json`") from exc

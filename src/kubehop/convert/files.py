@@ -12,29 +12,49 @@ from kubehop.convert.documents import is_object, split_documents
 from kubehop.convert.live import LiveKey, index_live
 from kubehop.errors import ManifestError, UsageError
 from kubehop.fsutil import write_atomically
+from kubehop.readfile import read_bytes, special_kind
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
 
-def expand_paths(paths: Iterable[str]) -> list[tuple[Path, Path]]:
-    """(file, path relative to its argument's folder) for every file; folders are walked in order."""
+def expand_paths(paths: Iterable[str], notes: list[str] | None = None) -> list[tuple[Path, Path]]:
+    """(file, path relative to its argument's folder) for every file; folders are walked in order.
+
+    FIFOs, sockets and devices found in folders are skipped (with a line in `notes`); named as an
+    argument, they are a UsageError.
+    """
     found: list[tuple[Path, Path]] = []
     for arg in paths:
         path = Path(arg)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in MANIFEST_SUFFIXES)
-            found += [(f, f.relative_to(path)) for f in files]
-        elif path.is_file():
+            for entry in sorted(path.rglob("*")):
+                kind = _special(entry)
+                if kind is not None and kind != "a directory":
+                    if notes is not None:
+                        notes.append(f"{entry}: {kind}, skipped")
+                elif entry.is_file() and entry.suffix in MANIFEST_SUFFIXES:
+                    found.append((entry, entry.relative_to(path)))
+        elif path.exists():
+            kind = _special(path)
+            if kind is not None:
+                raise UsageError(f"{arg}: {kind}, not a regular file")
             found.append((path, Path(path.name)))
         else:
             raise UsageError(f"{arg}: no such file or directory")
     return found
 
 
+def _special(path: Path) -> str | None:
+    try:
+        return special_kind(path.stat().st_mode)
+    except OSError:
+        return None
+
+
 def read_text(path: Path) -> str:
     """The file's exact text (no newline translation), or a ManifestError naming it."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as exc:
         raise ManifestError(f"{path}: cannot read: {exc.strerror}") from exc
     try:

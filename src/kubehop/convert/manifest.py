@@ -13,6 +13,7 @@ from kubehop.convert.live import LiveIndex, find_live
 from kubehop.convert.model import NO_DECISIONS, Decisions, Note, NoteKind, describe
 from kubehop.convert.rewrite import render
 from kubehop.convert.serving import Action, plan_for
+from kubehop.errors import KubehopError, ManifestError
 from kubehop.manifests.reader import is_list, list_item
 from kubehop.model import KubeVersion
 
@@ -44,6 +45,7 @@ class ManifestConversion:
     text: str
     changes: tuple[ManifestChange, ...]
     notes: tuple[Note, ...]
+    warnings: tuple[str, ...] = ()  # what was read as Helm reads it but deserves a look (repeated keys)
 
     @property
     def changed(self) -> bool:
@@ -55,7 +57,13 @@ def _convert_one(
 ) -> TargetConversion:
     from kubehop.convert import convert_for_target
 
-    return convert_for_target(obj, target, live=find_live(live, obj), decisions=decisions)
+    try:
+        return convert_for_target(obj, target, live=find_live(live, obj), decisions=decisions)
+    except KubehopError:
+        raise
+    except Exception as exc:  # a field of a type or shape no API server would accept: refuse, keep the text
+        message = f"malformed object, cannot be converted ({type(exc).__name__}: {exc})"
+        return TargetConversion(Action.CONVERT, obj, (Note(NoteKind.DECISION, message),), error=message)
 
 
 def _is_list(obj: Mapping[str, Any]) -> bool:
@@ -158,10 +166,13 @@ def convert_manifest(
     (a CSR signer, webhook sideEffects, untyped CRD schema nodes).
     Untouched documents keep their exact text; converted ones are re-rendered from their own text
     (comments and key order kept where the keys survive); removed ones disappear with a note.
-    Raises ManifestError when a document is not valid YAML (nothing is converted then).
+    A key repeated in a mapping is read as Helm reads it (the last one wins), with a warning.
+    Raises ManifestError when a document is not valid YAML, is over the size limit or is an alias
+    bomb (nothing is converted then).
     """
     docs = split_documents(text)
-    parsed = [(doc, doc.parse(path)) for doc in docs]
+    warnings: list[str] = []
+    parsed = [(doc, doc.parse(path, warnings)) for doc in docs]
     pieces: list[str] = []
     changes: list[ManifestChange] = []
     notes: list[Note] = []
@@ -183,8 +194,16 @@ def convert_manifest(
         if not change.changed:
             pieces.append(doc.text)
         elif result.obj is not None:
-            pieces.append(render(doc, result.obj, obj))
-    return ManifestConversion(_join(pieces, text), tuple(changes), tuple(notes))
+            pieces.append(_render(doc, result.obj, obj, path))
+    return ManifestConversion(_join(pieces, text), tuple(changes), tuple(notes), tuple(warnings))
+
+
+def _render(doc: RawDocument, new: Mapping[str, Any], obj: Mapping[str, Any], path: str) -> str:
+    try:
+        return render(doc, new, obj)
+    except Exception as exc:  # the round-trip writer refused what the reader accepted: a clear error
+        raise ManifestError(f"{path}:{doc.content_line}: cannot be rewritten ({type(exc).__name__}: "
+                            f"{' '.join(str(exc).split())})") from exc
 
 
 def _join(pieces: list[str], original: str) -> str:

@@ -3,8 +3,10 @@ document only, so comments, key order and flow/quote styles of unchanged parts s
 
 from __future__ import annotations
 
+import functools
 import io
 import itertools
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -97,10 +99,46 @@ def sync(old: Any, new: Any, original: Any = _MISSING) -> Any:
     return _to_ruamel(new)
 
 
+def _json_indent(body: str) -> str | int | None:
+    """The indentation of a JSON document: a tab, a number of spaces, or None (all on one line)."""
+    match = re.search(r"\n([ \t]+)\S", body.strip())
+    if match is None:
+        return None
+    return "\t" if match.group(1).startswith("\t") else len(match.group(1))
+
+
+def _render_json(doc: RawDocument, new: Mapping[str, Any]) -> str:
+    """A JSON document stays JSON, indented as it was (tabs too)."""
+    body = doc.body
+    bom = body.startswith("\ufeff")
+    source = body.lstrip("\ufeff")
+    text = json.dumps(new, indent=_json_indent(source.replace("\r\n", "\n")), ensure_ascii=False)
+    text = source[: len(source) - len(source.lstrip())] + text + source[len(source.rstrip()) :]
+    if "\r\n" in source:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return doc.marker + ("\ufeff" if bom else "") + text
+
+
+@functools.cache
+def _last_key_wins() -> type[Any]:
+    """A round-trip constructor that reads repeated mapping keys as Helm does: the last one wins."""
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class LastKeyWins(RoundTripConstructor):
+        def check_mapping_key(self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any) -> bool:
+            if key in mapping:
+                del mapping[key]  # the later value goes in where the later key stands
+            return True
+
+    return LastKeyWins
+
+
 def render(doc: RawDocument, new: Mapping[str, Any], original: Mapping[str, Any] | None = None) -> str:
     """The document's text with its object replaced by `new` (`original`: the object it was parsed as)."""
     from ruamel.yaml import YAML
 
+    if doc.is_json:
+        return _render_json(doc, new)
     body = doc.body
     marker = doc.marker
     if marker and not re.match(r"^---[ \t]*(#.*)?\r?\n?$", marker):  # content on the marker line (`--- {a: 1}`)
@@ -111,6 +149,7 @@ def render(doc: RawDocument, new: Mapping[str, Any], original: Mapping[str, Any]
     # ruamel's round-trip loader builds only YAML node types (no arbitrary objects), and keeps comments.
     round_trip = YAML(typ="rt")
     round_trip.preserve_quotes = True
+    round_trip.Constructor = _last_key_wins()
     round_trip.width = 4096
     sequence, offset = _indent_style(source)
     round_trip.indent(mapping=2, sequence=sequence, offset=offset)

@@ -5,6 +5,8 @@ still served by 1.25."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,18 +40,62 @@ def _schema_release(obj: Mapping[str, Any], target: KubeVersion) -> str | None:
     return FIRST_SCHEMA.minor_str
 
 
-def schema_problems(obj: Mapping[str, Any], release: str) -> list[str] | None:
-    """Problems against the schema of `release`; None when the package has no schema for the object."""
-    import kubernetes_validate
+@functools.lru_cache(maxsize=8)
+def _schema_dir(release: str) -> str:
+    """The package's strict schema folder for `release`: the newest schema release not newer than it."""
     import kubernetes_validate.utils as kv
 
+    wanted = kv.major_minor(release)
+    version = [v for v in kv.all_versions() if kv.major_minor(v) <= wanted][-1]
+    return f"kubernetes-json-schema/v{version}-local-strict"
+
+
+@functools.lru_cache(maxsize=8)
+def _definitions(release: str) -> Any:
+    import kubernetes_validate.utils as kv
+
+    return kv.schema_contents(f"{_schema_dir(release)}/_definitions.json", release)
+
+
+@functools.lru_cache(maxsize=256)
+def _validator(release: str, api_version: str, kind: str) -> Any | None:
+    """A validator for one kind at one release, built once (the package would re-read its schema files,
+    several megabytes, for every object); None when the package has no schema for it."""
+    import jsonschema  # type: ignore[import-untyped]
+    import kubernetes_validate.utils as kv
+    from referencing import Registry, Resource
+
+    group_version = re.sub(r"^([^./]*)(?:\.[^/]*)?/", r"\1-", api_version)
     try:
-        kubernetes_validate.validate(dict(obj), release, strict=True)
-    except kv.SchemaNotFoundError:
+        schema = kv.schema_contents(f"{_schema_dir(release)}/{kind.lower()}-{group_version}.json", release)
+    except FileNotFoundError:
         return None
-    except kv.ValidationError as exc:
-        where = ".".join(str(p) for p in exc.path) or "(object)"
-        return [f"{where}: {exc.message}"]
+    registry: Registry[Any] = Resource.from_contents(schema) @ Registry()
+    registry = Resource.from_contents(_definitions(release)) @ registry
+    return jsonschema.validators.Draft202012Validator(schema, registry=registry)
+
+
+def schema_problems(obj: Mapping[str, Any], release: str) -> list[str] | None:
+    """Problems against the schema of `release` (the kubernetes-validate package's strict schemas, as
+    `kubernetes_validate.validate(obj, release, strict=True)` reads them); None when it has none."""
+    validator = _validator(release, str(obj.get("apiVersion")), str(obj.get("kind")))
+    if validator is None:
+        return None
+    error = next(iter(_errors(validator, obj)), None)
+    if error is None:
+        return []
+    where = ".".join(str(p) for p in error.path) or "(object)"
+    return [f"{where}: {error.message}"]
+
+
+def _errors(validator: Any, obj: Mapping[str, Any]) -> list[Any]:
+    """The error `validate` raises (jsonschema's best match), or none."""
+    import jsonschema
+
+    try:
+        validator.validate(dict(obj))
+    except jsonschema.ValidationError as exc:
+        return [exc]
     return []
 
 

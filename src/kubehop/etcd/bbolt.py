@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import NamedTuple
 
 from kubehop.errors import SnapshotError
+from kubehop.readfile import check_regular
 
 MAGIC = 0xED0CDAED
 VERSION = 2
@@ -80,6 +81,7 @@ class BoltFile:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
+            check_regular(self.path)  # a FIFO or device would block or never end
             self._fh = open(self.path, "rb")  # noqa: SIM115 - closed in close()
         except OSError as exc:
             raise SnapshotError(f"{self.path}: cannot open: {exc.strerror}") from exc

@@ -91,6 +91,12 @@ class ExportResult:
     skipped: tuple[tuple[str, str], ...]  # (key, reason)
 
 
+def check_export_directory(directory: Path) -> None:
+    """Refuse an --export path that exists and is not a directory (nothing is written then)."""
+    if (directory.exists() or directory.is_symlink()) and not directory.is_dir():
+        raise UsageError(f"{directory}: --export must be a directory; it exists and is not one")
+
+
 def export_changed(new: BoltFile, report: DiffReport, directory: Path) -> ExportResult:
     """Write NEW's version of every added or changed Secret/ConfigMap as a manifest, mode 0600.
 
@@ -112,10 +118,14 @@ def export_changed(new: BoltFile, report: DiffReport, directory: Path) -> Export
         # '_' appears in neither namespace nor object names, so file names cannot collide
         filename = f"{change.resource[:-1]}_{change.namespace or 'cluster'}_{change.name}.yaml"
         planned.append((directory / filename, manifest))
-    clashes = [str(path) for path, _m in planned if path.exists()]
+    check_export_directory(directory)
+    clashes = [str(path) for path, _m in planned if path.exists() or path.is_symlink()]
     if clashes:
         raise UsageError(f"export would overwrite {', '.join(clashes)}; choose an empty --export directory")
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{directory}: cannot create the --export directory: {exc.strerror}") from exc
     written: list[str] = []
     for path, manifest in planned:
         write_atomically(path, yaml.safe_dump(manifest, sort_keys=False))

@@ -23,6 +23,7 @@ from kubehop.errors import UsageError
 from kubehop.fix.plan import Create, FixPlan, Update
 from kubehop.helm.codec import encode_body
 from kubehop.helm.release import StoredRecord
+from kubehop.readfile import check_regular
 
 FORMAT = "kubehop-release-backup"
 FORMAT_VERSION = 1
@@ -134,20 +135,28 @@ class BackupWriter:
 
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
+        check_regular(path)  # a FIFO would block
         handle = path.open(encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"{path}: cannot read the backup ({exc})") from exc
+        raise UsageError(f"{path}: cannot read the backup ({exc.strerror})") from exc
     with handle:
-        for number, text in enumerate(handle, 1):
+        for number, text in _numbered(handle, path):
             if not text.strip():
                 continue
             try:
                 obj = json.loads(text)
-            except json.JSONDecodeError as exc:
+            except (json.JSONDecodeError, RecursionError) as exc:
                 raise UsageError(f"{path}:{number}: not a kubehop backup line ({exc})") from exc
             if not isinstance(obj, dict):
                 raise UsageError(f"{path}:{number}: not a kubehop backup line")
             yield number, obj
+
+
+def _numbered(handle: IO[str], path: Path) -> Iterator[tuple[int, str]]:
+    try:
+        yield from enumerate(handle, 1)
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not a kubehop backup (not UTF-8 text)") from exc
 
 
 def read_backup(path: Path) -> Backup:

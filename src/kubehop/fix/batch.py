@@ -110,6 +110,27 @@ def _failed(identity: Identity, detail: str) -> FixResult:
     return FixResult(identity[2], identity[1], identity[0], Outcome.FAILED, detail)
 
 
+def _fix_one(identity: Identity, revisions: list[StoredRelease], storage: ReleaseStorage, options: FixOptions,
+             backup: BackupWriter | None, now: datetime.datetime) -> tuple[FixPlan | None, FixResult]:
+    try:
+        plan = plan_release(revisions, options, now)
+    except Exception as exc:  # a release that cannot be converted fails alone: the batch goes on
+        return None, _failed(identity, f"cannot be converted: {_reason(exc)}")
+    try:
+        return plan, preview(plan, options.target) if backup is None else execute(plan, storage, backup,
+                                                                                   options.target)
+    except UsageError:
+        raise  # e.g. the backup file cannot be created: stop before anything is written
+    except KubehopError as exc:
+        return None, _failed(identity, str(exc))
+
+
+def _reason(exc: Exception) -> str:
+    """The error on one line; an unexpected one is named by its type."""
+    text = " ".join(str(exc).split())
+    return text if isinstance(exc, KubehopError) else f"{type(exc).__name__}: {text}"
+
+
 Report = Callable[[FixPlan | None, FixResult], None]
 
 
@@ -136,21 +157,15 @@ def fix_releases(
             continue
         try:
             revisions = decode_release(group)
-        except KubehopError as exc:
-            result = _failed(group.identity, f"unreadable revision: {exc}")
+        except Exception as exc:  # one unreadable release must not stop the batch
+            result = _failed(group.identity, f"unreadable revision: {_reason(exc)}")
             results[group.identity] = result
             report(None, result)
             continue
         if selection.namespace and revisions[0].release.helm_major == 2 and \
                 revisions[0].release.namespace != selection.namespace:
             continue
-        try:
-            plan = plan_release(revisions, options, now)
-            result = preview(plan, options.target) if backup is None else execute(plan, storage, backup, options.target)
-        except UsageError:
-            raise  # e.g. the backup file cannot be created: stop before anything is written
-        except KubehopError as exc:
-            plan, result = None, _failed(group.identity, str(exc))
+        plan, result = _fix_one(group.identity, revisions, storage, options, backup, now)
         earlier = results.get(group.identity)
         if earlier is not None and earlier.outcome is Outcome.FIXED and result.outcome is Outcome.UNCHANGED:
             result = earlier  # re-read after an out-of-order listing: the first pass did the work

@@ -33,6 +33,7 @@ class PartConversion:
     changes: tuple[ManifestChange, ...]
     notes: tuple[str, ...]
     errors: tuple[str, ...]
+    warnings: tuple[str, ...] = ()  # read as Helm reads it, worth a look (repeated keys)
 
     @property
     def changed(self) -> bool:
@@ -55,6 +56,10 @@ class RevisionConversion:
     @property
     def notes(self) -> tuple[str, ...]:
         return tuple(n for p in self.parts for n in p.notes)
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(w for p in self.parts for w in p.warnings)
 
     @property
     def changes(self) -> tuple[ManifestChange, ...]:
@@ -94,10 +99,13 @@ def _convert_part(part: str, hook_index: int | None, text: str, target: KubeVers
         result = convert_manifest(text, target, live, path=path, decisions=decisions)
     except KubehopError as exc:
         return PartConversion(part, hook_index, text, text, (), (), (f"cannot be read ({exc})",))
+    except Exception as exc:  # whatever else stops the conversion fails this release only, with the reason
+        reason = f"cannot be converted ({type(exc).__name__}: {' '.join(str(exc).split())})"
+        return PartConversion(part, hook_index, text, text, (), (), (reason,))
     errors = tuple(f"{f'{c.kind} {c.name}'.rstrip()} ({c.api_version}): {c.error}" for c in result.changes if c.error)
     notes = tuple(f"{note.kind.value}: {note.message}" for note in result.notes)
     after = text if errors else result.text
-    return PartConversion(part, hook_index, text, after, result.changes, notes, errors)
+    return PartConversion(part, hook_index, text, after, result.changes, notes, errors, result.warnings)
 
 
 def convert_release(release: Release, target: KubeVersion, decisions: Decisions = NO_DECISIONS,

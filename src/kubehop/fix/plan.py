@@ -154,6 +154,7 @@ def plan_release(
         notes.append(f"latest revision {latest.release.version} is failed; converted revision "
                      f"{current.release.version}, the deployed one Helm upgrades from")
     conversion = convert_release(current.release, options.target, options.decisions, options.live)
+    notes += conversion.warnings
     if conversion.errors:
         return _halt(latest, Outcome.FAILED,
                      f"revision {current.release.version} cannot be converted: {'; '.join(conversion.errors)}", notes)

@@ -220,5 +220,5 @@ class ManifestScanner:
         sniffed = sniff(chunk)
         if sniffed is not None and not self.scanner.wants(*sniffed):
             return
-        for item in parse_chunk(chunk, base, chart_lines=True):
+        for item in parse_chunk(chunk, base, chart_lines=True, warnings=self.scanner.stats.notes):
             yield from self.scanner.scan_items([item])

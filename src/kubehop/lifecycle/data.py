@@ -271,10 +271,14 @@ def _default_lifecycle() -> Lifecycle:
 
 
 def _load_file(path: Path) -> list[LifecycleEntry]:
+    from kubehop.readfile import read_text
+
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except OSError as exc:
         raise DataFileError(f"{path}: cannot read lifecycle file: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise DataFileError(f"{path}: lifecycle file is not UTF-8 text (byte {exc.start})") from exc
     return _parse(text, str(path))
 
 

@@ -10,11 +10,19 @@ from typing import Any
 import yaml
 
 from kubehop.errors import ManifestError
+from kubehop.manifests.limits import (
+    ALIAS_BOMB,
+    MAX_DOCUMENT_BYTES,
+    MAX_EXPANDED_NODES,
+    TOO_DEEP,
+    duplicate_keys,
+    is_bomb,
+    too_large,
+)
 from kubehop.manifests.split import Chunk, iter_chunks, strip_bom
 from kubehop.model import Document, Location
 
-MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
-MAX_EXPANDED_NODES = 1_000_000
+__all__ = ["MAX_DOCUMENT_BYTES", "MAX_EXPANDED_NODES", "ParseProblem", "decode_text", "parse_chunk", "read_documents"]
 
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -52,22 +60,26 @@ def read_documents(
         yield from parse_chunk(chunk, origin)
 
 
-def parse_chunk(chunk: Chunk, origin: Location, chart_lines: bool = False) -> list[Document | ParseProblem]:
-    """Parse one chunk. With chart_lines, lines count from a rendered template's `# Source:` header."""
+def parse_chunk(
+    chunk: Chunk, origin: Location, chart_lines: bool = False, warnings: list[str] | None = None
+) -> list[Document | ParseProblem]:
+    """Parse one chunk. With chart_lines, lines count from a rendered template's `# Source:` header.
+
+    Repeated mapping keys are read as Helm reads them (the last one wins); with `warnings`, each one
+    adds a line naming the file, line and key there.
+    """
     if chunk.is_empty:
         return []
     here = replace(origin, template=chunk.template or origin.template, line=chunk.source_line if chart_lines else 0)
-    if len(chunk.text) > MAX_DOCUMENT_BYTES:
-        return [
-            ParseProblem(
-                replace(here, line=_line(chunk, here)),
-                f"document of {len(chunk.text)} bytes is larger than the {MAX_DOCUMENT_BYTES} byte limit",
-            )
-        ]
+    refusal = too_large(chunk.text)
+    if refusal is not None:
+        return [ParseProblem(replace(here, line=_line(chunk, here)), refusal)]
     stripped = chunk.text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
             return _documents(json.loads(chunk.text), None, chunk, here)
+        except RecursionError:
+            return [ParseProblem(replace(here, line=_line(chunk, here)), TOO_DEEP)]
         except json.JSONDecodeError:
             pass  # flow-style YAML is not JSON: let the YAML parser read it (and report its errors)
     loader = _Loader(chunk.text)
@@ -75,8 +87,11 @@ def parse_chunk(chunk: Chunk, origin: Location, chart_lines: bool = False) -> li
         node = loader.get_single_node()
         if node is None:
             return []
-        if "&" in chunk.text and _expanded_size(node) > MAX_EXPANDED_NODES:
-            return [ParseProblem(replace(here, line=_line(chunk, here)), "alias expansion too large (YAML bomb?)")]
+        if is_bomb(chunk.text, node):
+            return [ParseProblem(replace(here, line=_line(chunk, here)), ALIAS_BOMB)]
+        if warnings is not None:
+            repeats = sorted(duplicate_keys(node), key=lambda repeat: repeat[1])
+            warnings += [_duplicate(here, _relative(chunk.line + line, here), key) for key, line in repeats]
         obj = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -87,6 +102,8 @@ def parse_chunk(chunk: Chunk, origin: Location, chart_lines: bool = False) -> li
         return [ParseProblem(replace(here, line=line), problem)]
     except yaml.YAMLError as exc:
         return [ParseProblem(replace(here, line=_line(chunk, here)), str(exc))]
+    except RecursionError:
+        return [ParseProblem(replace(here, line=_line(chunk, here)), TOO_DEEP)]
     finally:
         loader.dispose()
     return _documents(obj, node, chunk, here)
@@ -184,22 +201,5 @@ def _key_line(node: yaml.Node | None, key: str) -> int:
     return int(node.start_mark.line) if node is not None else 0
 
 
-def _expanded_size(root: yaml.Node) -> int:
-    """Node count with aliases expanded, memoised per node so a bomb is measured, not expanded."""
-    sizes: dict[int, int] = {}
-
-    def size(node: yaml.Node, depth: int = 0) -> int:
-        key = id(node)
-        if key in sizes:
-            return sizes[key]
-        if depth > 500:
-            return MAX_EXPANDED_NODES + 1
-        total = 1
-        if isinstance(node, yaml.SequenceNode):
-            total += sum(size(child, depth + 1) for child in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in node.value)
-        sizes[key] = min(total, MAX_EXPANDED_NODES + 1)
-        return sizes[key]
-
-    return size(root)
+def _duplicate(here: Location, line: int, key: str) -> str:
+    return f"{replace(here, line=line)}: duplicate key {key!r} (the last one wins, as in Helm)"

@@ -11,6 +11,7 @@ from typing import TextIO
 from kubehop.errors import ManifestError, UsageError
 from kubehop.manifests.charts import is_chart_dir, is_packaged_chart
 from kubehop.manifests.reader import decode_text
+from kubehop.readfile import read_bytes, special_kind
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -46,7 +47,7 @@ def iter_sources(paths: Sequence[str], stdin: TextIO | None = None) -> Iterator[
         if raw == "-":
             if stdin is None:
                 raise UsageError("-: no standard input to read")
-            yield TextSource("-", stdin.read())
+            yield TextSource("-", read_stdin(stdin))
             continue
         path = Path(raw)
         if not path.exists():
@@ -56,7 +57,28 @@ def iter_sources(paths: Sequence[str], stdin: TextIO | None = None) -> Iterator[
         elif path.is_dir():
             yield from _walk(path)
         else:
+            kind = special_kind(path.stat().st_mode)
+            if kind is not None:
+                raise UsageError(f"{raw}: {kind}, not a regular file")
             yield _read_file(path)
+
+
+def read_stdin(stdin: TextIO) -> str:
+    """Standard input as text (UTF-8, or UTF-16 with a BOM); anything else is a ManifestError naming it."""
+    buffer = getattr(stdin, "buffer", None)
+    try:
+        data = buffer.read() if buffer is not None else stdin.read()
+    except UnicodeDecodeError as exc:
+        raise ManifestError("-: standard input is not UTF-8 text") from exc
+    except OSError as exc:
+        raise ManifestError(f"-: cannot read standard input: {exc.strerror}") from exc
+    if isinstance(data, str):
+        return data
+    try:
+        return decode_text(data, "-")
+    except ManifestError as exc:
+        reason = str(exc).split(": ", 1)[-1].removesuffix(", skipped")
+        raise ManifestError(f"-: standard input is not readable: {reason}") from exc
 
 
 def _walk(root: Path) -> Iterator[Source]:
@@ -70,13 +92,24 @@ def _walk(root: Path) -> Iterator[Source]:
                 dirnames.remove(name)
                 yield ChartSource(here / name)
         for name in sorted(filenames):
-            if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
+            kind = _special(here / name)
+            if kind is not None:
+                yield Skipped(str(here / name), f"{kind}, skipped")
+            elif name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
                 yield _read_file(here / name)
+
+
+def _special(path: Path) -> str | None:
+    """What a directory entry is when it is a FIFO, socket or device (never opened), else None."""
+    try:
+        return special_kind(path.stat().st_mode)
+    except OSError:
+        return None  # a dangling link: reading it reports the error
 
 
 def _read_file(path: Path) -> TextSource | Skipped:
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as exc:
         raise ManifestError(f"{path}: cannot read: {exc.strerror}") from exc
     try:

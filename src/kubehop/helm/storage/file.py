@@ -29,6 +29,7 @@ from kubehop.helm.records import (
 )
 from kubehop.helm.release import DEFAULT_TILLER_NAMESPACE, BadRecord, Release, StoredRecord
 from kubehop.helm.storage.base import Query
+from kubehop.readfile import read_text
 
 # libyaml when PyYAML has it: every write reads and rewrites the whole file, so this sets its cost.
 _LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -38,17 +39,21 @@ _DUMPER: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 def load_items(path: Path, *, missing_ok: bool = False) -> list[dict[str, Any]]:
     """The objects of a List (or a single object, or a multi-document YAML stream) in `path`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except FileNotFoundError as exc:
         if missing_ok:
             return []
         raise StorageError(f"{path}: no such file") from exc
     except OSError as exc:
-        raise StorageError(f"{path}: cannot read ({exc})") from exc
+        raise StorageError(f"{path}: cannot read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise StorageError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
     try:
         docs = [d for d in yaml.load_all(text, Loader=_LOADER) if d is not None]
     except yaml.YAMLError as exc:
         raise StorageError(f"{path}: not YAML ({exc})") from exc
+    except RecursionError as exc:
+        raise StorageError(f"{path}: nested too deeply to be read") from exc
     items: list[dict[str, Any]] = []
     for doc in docs:
         if not isinstance(doc, dict):
