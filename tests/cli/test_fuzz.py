@@ -160,7 +160,7 @@ BAD_FLAGS = st.sampled_from(["--bogus", "-o", "--output=xml", "--target=", "--fa
                              "--", "-", "-v", "-q", "--help", "--version", "-n", "--storage=memory", "--skip=nope"])
 
 ENVIRONMENTS = st.fixed_dictionaries({
-    "KUBECONFIG": st.sampled_from(["{K}", "{B}", "{O}", ""]),
+    "KUBECONFIG": st.sampled_from(["{K}", "{B}", "{O}", "{F}", ""]),
     "HELM_DRIVER": st.sampled_from([None, "bogus", "sql", "configmap", "secret", "memory"]),
     "HELM_DRIVER_SQL_CONNECTION_STRING": st.sampled_from([None, "garbage", "postgresql://127.0.0.1:{P}/helm"]),
     "HELM_NAMESPACE": st.sampled_from([None, "", "Not_A_Namespace"]),
