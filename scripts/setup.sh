@@ -27,8 +27,9 @@ apt_install() {
 }
 
 if $with_tests; then
-  # The tests run their own PostgreSQL and etcd 3.4 servers on loopback ports.
-  apt_install postgresql etcd-server etcd-client
+  # The tests run their own PostgreSQL and etcd 3.4 servers on loopback ports, render the HTML reports
+  # in a headless Chromium (driven by selenium through chromium-driver) and validate them with tidy.
+  apt_install postgresql etcd-server etcd-client chromium chromium-driver tidy
 fi
 
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv

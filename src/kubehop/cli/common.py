@@ -11,6 +11,7 @@ from typing import Any
 from kubehop.errors import UsageError
 
 FINDING_FORMATS = ("table", "json", "yaml", "markdown", "csv", "sarif", "junit")
+REPORT_FORMATS = (*FINDING_FORMATS, "html")  # scan and releases scan: the findings reports with a page
 
 
 def add_output_option(parser: argparse.ArgumentParser, formats: Sequence[str] = FINDING_FORMATS) -> None:

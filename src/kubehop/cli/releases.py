@@ -10,7 +10,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from kubehop.cli.common import add_lifecycle_option, add_output_option, add_target_option, write_report
+from kubehop.cli.common import (
+    REPORT_FORMATS,
+    add_lifecycle_option,
+    add_output_option,
+    add_target_option,
+    write_report,
+)
 
 HELP = "list, scan, fix, back up and restore Helm 2 and Helm 3 release records (every revision)"
 STORAGE_HELP = ("secret | configmap | sql | tiller-configmap | tiller-secret | file:PATH "
@@ -49,7 +55,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _add_storage_options(scan)
     add_target_option(scan)
     add_lifecycle_option(scan)
-    add_output_option(scan)
+    add_output_option(scan, REPORT_FORMATS)
     from kubehop.cli.scan import add_rule_options
 
     add_rule_options(scan)
