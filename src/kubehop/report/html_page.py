@@ -41,12 +41,14 @@ svg .track{fill:var(--line);opacity:.45}svg .bar{fill:var(--accent)}svg .arrow{s
 .sev-deprecated{fill:var(--deprecated);color:var(--deprecated)}.sev-warning{fill:var(--warning);color:var(--warning)}
 .sev-info{fill:var(--info);color:var(--info)}
 td.sev{font-weight:600;white-space:nowrap}td.sev::before{content:"\\25A0\\00A0"}
-.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.9em}
+.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.85em}
 th,td{border-bottom:1px solid var(--line);padding:4px 6px;text-align:left;vertical-align:top}
 th{background:var(--card);position:sticky;top:0}
-th button{font:inherit;font-weight:600;background:none;border:0;color:inherit;cursor:pointer;padding:0}
+th button{font:inherit;font-weight:600;background:none;border:0;color:inherit;cursor:pointer;padding:0;
+text-align:left}
 th[aria-sort=ascending] button::after{content:" \\2191"}th[aria-sort=descending] button::after{content:" \\2193"}
-td.msg{min-width:320px}code,pre{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em}
+#findings td{overflow-wrap:anywhere;min-width:5em}#findings .c-rule,#findings .c-object,#findings .c-location
+{min-width:9em}#findings .c-message{min-width:14em}#findings .c-severity{min-width:7em}code,pre{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em}
 code{background:var(--code);padding:0 3px;border-radius:3px}
 .filter{display:flex;gap:10px;align-items:center;margin:8px 0}
 .filter input{font:inherit;padding:4px 8px;min-width:280px;background:var(--bg);color:var(--fg);

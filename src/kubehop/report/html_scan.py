@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kubehop.model import Finding, Severity
 from kubehop.report.common import ReportMeta, summary, summary_line
-from kubehop.report.html_page import bar_chart, esc, page
+from kubehop.report.html_page import bar_chart, esc, page, slug
 
 NONE_LABEL = "(none)"
 
@@ -122,11 +122,8 @@ def _cell(column: Column, row: Row) -> str:
     header, getter = column
     text, key = getter(row)
     attrs = f' data-sort="{esc(key)}"' if key else ""
-    if header == "Severity":
-        attrs += f' class="sev sev-{esc(text)}"'
-    elif header == "Message":
-        attrs += ' class="msg"'
-    return f"<td{attrs}>{esc(text)}</td>"
+    extra = f" sev sev-{esc(text)}" if header == "Severity" else ""
+    return f'<td class="c-{slug(header)}{extra}"{attrs}>{esc(text)}</td>'
 
 
 def table(rows: Sequence[Row]) -> str:
