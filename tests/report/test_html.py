@@ -4,6 +4,7 @@ references, Secret data never shown, accessibility structure, and the numbers th
 from __future__ import annotations
 
 import base64
+import json
 import re
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from kubehop.cli import main
 from kubehop.model import Finding, Location, Severity
 from kubehop.report import ReportMeta, render
 from kubehop.report.html_scan import Row, render_rows
-from tests.report.html_pages import Page, make_pages
+from tests.report.html_pages import ROOT, Page, make_pages
 
 NS = "{http://www.w3.org/1999/xhtml}"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -160,3 +161,43 @@ def test_a_cluster_column_and_chart_appear_when_rows_name_clusters() -> None:
                                                                                              "prod-us": "1"}
     plain = parse(render([EVIL], "html", META))
     assert "Cluster" not in texts(plain, f".//{NS}table[@id='findings']/{NS}thead//{NS}th")
+
+
+def test_output_file_is_written_whole_or_a_one_line_error(tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    manifest = tmp_path / "app.yaml"
+    manifest.write_text("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\n")
+    target = tmp_path / "report.html"
+    assert main(["scan", str(manifest), "--target", "1.22", "-o", "html", "--output-file", str(target)]) == 3
+    assert target.read_text().endswith("</html>\n") and (target.stat().st_mode & 0o777) == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.yaml", "report.html"]  # no temporary file left
+    capsys.readouterr()
+    missing = tmp_path / "no-such-dir" / "report.html"
+    assert main(["scan", str(manifest), "--target", "1.22", "-o", "html", "--output-file", str(missing)]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err == f"kubehop: error: {missing}: cannot write the report: No such file or directory\n"
+
+
+def test_blocked_plan_page_says_blocked_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    args = ["plan", "--from", "1.19", "--to", "1.25", "tests/plan/data/batch-1.19.yaml", "examples/manifests",
+            "--releases", "--storage", "file:examples/releases/helm3-image-manager.yaml"]
+    assert main([*args, "-o", "json"]) == 3
+    data = json.loads(capsys.readouterr().out)
+    assert main([*args, "-o", "html"]) == 3
+    root = parse(capsys.readouterr().out)
+    blocked = {str(s["number"]): sum(1 for m in s["mustFix"] if m["blocked"]) for s in data["steps"]}
+    assert any(blocked.values())
+    for box in root.iterfind(f".//{NS}div[@data-step]"):
+        count = blocked[box.get("data-step")]
+        assert ("blocked" in box.get("class", "").split()) == bool(count)
+        assert "".join(box.find(f"{NS}p").itertext()) == ("BLOCKED" if count else "ready")
+        assert "".join(box.find(f".//{NS}dd[@data-field='blocked']").itertext()) == str(count)
+    assert "Status: BLOCKED" in "".join(root.find(f".//{NS}header").itertext())
+
+
+def test_an_empty_scan_is_a_valid_page() -> None:
+    root = parse(render([], "html", META))
+    assert root.findall(f".//{NS}table[@id='findings']/{NS}tbody/{NS}tr") == []
+    assert "no findings" in "".join(root.find(f".//{NS}header").itertext())

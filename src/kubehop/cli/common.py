@@ -48,8 +48,18 @@ def add_cluster_options(parser: argparse.ArgumentParser) -> None:
 
 
 def write_report(text: str, output_file: str | None) -> None:
+    """Standard output, or FILE whole or not at all (a crash never leaves half a report)."""
     if output_file:
-        Path(output_file).write_text(text, encoding="utf-8")
+        from kubehop.fsutil import write_atomically
+
+        path = Path(output_file)
+        try:
+            if path.exists() and not path.is_file():  # a device or a pipe: nothing to rename over
+                path.write_text(text, encoding="utf-8")
+            else:
+                write_atomically(path, text, mode=0o644)
+        except OSError as exc:
+            raise UsageError(f"{output_file}: cannot write the report: {exc.strerror or exc}") from exc
     else:
         sys.stdout.write(text)
         if text and not text.endswith("\n"):

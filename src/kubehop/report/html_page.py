@@ -48,7 +48,8 @@ th button{font:inherit;font-weight:600;background:none;border:0;color:inherit;cu
 text-align:left}
 th[aria-sort=ascending] button::after{content:" \\2191"}th[aria-sort=descending] button::after{content:" \\2193"}
 #findings td{overflow-wrap:anywhere;min-width:5em}#findings .c-rule,#findings .c-object,#findings .c-location
-{min-width:9em}#findings .c-message{min-width:14em}#findings .c-severity{min-width:7em}code,pre{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em}
+{min-width:9em}#findings .c-message{min-width:14em}#findings .c-severity{min-width:7em}
+code,pre{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:.9em}
 code{background:var(--code);padding:0 3px;border-radius:3px}
 .filter{display:flex;gap:10px;align-items:center;margin:8px 0}
 .filter input{font:inherit;padding:4px 8px;min-width:280px;background:var(--bg);color:var(--fg);
