@@ -30,8 +30,14 @@ def show(browser: Any, page: Page) -> list[dict[str, Any]]:
 
 
 def chart(browser: Any, chart_id: str) -> dict[str, int]:
+    """The chart's numbers as drawn: each bar's label and value texts (checked against its data attributes)."""
     bars = browser.find_elements(By.CSS_SELECTOR, f"svg#{chart_id} g.datum")
-    return {bar.get_attribute("data-label"): int(bar.get_attribute("data-value")) for bar in bars}
+    drawn = {}
+    for bar in bars:
+        label, value = (t.text for t in bar.find_elements(By.TAG_NAME, "text"))
+        assert (label, value) == (bar.get_attribute("data-label"), bar.get_attribute("data-value"))
+        drawn[label] = int(value)
+    return drawn
 
 
 def visible_rows(browser: Any) -> list[Any]:
