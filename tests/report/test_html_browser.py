@@ -181,3 +181,25 @@ def test_readme_screenshot(browser: Any, pages: dict[str, Page], name: str) -> N
     assert browser.save_screenshot(str(target))
     data = target.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 20_000
+
+
+def test_sorting_and_filtering_work_from_the_keyboard(browser: Any, pages: dict[str, Page]) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    page = pages["releases-scan"]
+    show(browser, page)
+    browser.find_element(By.TAG_NAME, "body").click()
+    box = browser.find_element(By.ID, "filter")
+    box.send_keys("revision 3")
+    expected = sum(1 for f in page.data["findings"] if f["location"]["revision"] == 3)
+    assert expected and len(visible_rows(browser)) == expected
+    box.send_keys(Keys.TAB)  # from the filter box to the table's scroll region, then to the first sort button
+    region = browser.switch_to.active_element
+    assert region.get_attribute("role") == "region"
+    region.send_keys(Keys.TAB)
+    focused = browser.switch_to.active_element
+    assert focused.tag_name == "button" and focused.text == "Severity"
+    focused.send_keys(Keys.ENTER)
+    head = browser.find_element(By.CSS_SELECTOR, "#findings thead th")
+    assert head.get_attribute("aria-sort") == "ascending"
+    assert len(visible_rows(browser)) == expected  # sorting keeps the filter
