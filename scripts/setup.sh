@@ -28,8 +28,9 @@ apt_install() {
 
 if $with_tests; then
   # The tests run their own PostgreSQL and etcd 3.4 servers on loopback ports; zsh and fish run the
-  # completion scripts kubehop generates for them.
-  apt_install postgresql etcd-server etcd-client zsh fish
+  # completion scripts kubehop generates for them; the HTML reports are rendered in a headless Chromium
+  # (driven by selenium through chromium-driver) and validated with tidy.
+  apt_install postgresql etcd-server etcd-client zsh fish chromium chromium-driver tidy
 fi
 
 [[ -x .venv/bin/python ]] || "$python" -m venv .venv

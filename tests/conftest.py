@@ -11,6 +11,7 @@ pytest_plugins: list[str] = [
     "tests.fixtures.postgres",
     "tests.fixtures.etcd",
     "tests.fixtures.served_api",
+    "tests.fixtures.browser",
 ]
 
 

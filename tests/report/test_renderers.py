@@ -56,7 +56,7 @@ def test_yaml_and_json_carry_the_same_envelope() -> None:
 
 def test_unknown_format() -> None:
     with pytest.raises(UsageError):
-        render([], "html", META)
+        render([], "pdf", META)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,8 @@ from kubehop.errors import UsageError
 FINDING_FORMATS = ("table", "json", "yaml", "markdown", "csv", "sarif", "junit")
 _RULE_OR_TAG = re.compile(r"([a-z0-9][a-z0-9-]*)(?:\[[^\[\]]+\])?")
 
+REPORT_FORMATS = (*FINDING_FORMATS, "html")  # scan and releases scan: the findings reports with a page
+
 log = logging.getLogger("kubehop")
 
 
@@ -104,12 +106,19 @@ def check_output_file(output_file: str | None) -> None:
 
 
 def write_report(text: str, output_file: str | None) -> None:
+    """Standard output, or FILE whole or not at all (a crash never leaves half a report)."""
     if output_file:
         check_output_file(output_file)
+        from kubehop.fsutil import write_atomically
+
+        path = Path(output_file)
         try:
-            Path(output_file).write_text(text, encoding="utf-8")
+            if path.exists() and not path.is_file():  # a device or a pipe: nothing to rename over
+                path.write_text(text, encoding="utf-8")
+            else:
+                write_atomically(path, text, mode=0o644)
         except OSError as exc:
-            raise UsageError(f"{output_file}: cannot write the report: {exc.strerror}") from exc
+            raise UsageError(f"{output_file}: cannot write the report: {exc.strerror or exc}") from exc
     else:
         sys.stdout.write(text)
         if text and not text.endswith("\n"):

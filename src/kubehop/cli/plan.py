@@ -18,7 +18,7 @@ DESCRIPTION = (
     "data at every step. Exit 0: plan produced, nothing blocks; 3: a step is blocked (needs a human "
     "decision); 1: bad input, or an input could not be read (the plan says Status: BLOCKED)."
 )
-PLAN_FORMATS = ("markdown", "json", "yaml", "shell")
+PLAN_FORMATS = ("markdown", "json", "yaml", "shell", "html")
 NOTE_RULES = frozenset({"missing-selector", "deprecated-api-group-in-rbac"})
 
 

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from kubehop.cli.common import (
+    REPORT_FORMATS,
     add_lifecycle_option,
     add_output_option,
     add_target_option,
@@ -56,7 +57,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _add_storage_options(scan)
     add_target_option(scan)
     add_lifecycle_option(scan)
-    add_output_option(scan)
+    add_output_option(scan, REPORT_FORMATS)
     from kubehop.cli.scan import add_rule_options
 
     add_rule_options(scan)

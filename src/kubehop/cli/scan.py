@@ -7,6 +7,7 @@ import os
 import sys
 
 from kubehop.cli.common import (
+    REPORT_FORMATS,
     add_lifecycle_option,
     add_output_option,
     add_target_option,
@@ -26,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                              "(optional with --cluster or --releases)")
     add_target_option(parser, required=False)
     add_lifecycle_option(parser)
-    add_output_option(parser)
+    add_output_option(parser, REPORT_FORMATS)
     add_rule_options(parser)
     charts = parser.add_argument_group("charts (rendered with helm template)")
     charts.add_argument("-f", "--values", action="append", default=[], metavar="FILE", help="values file")

@@ -10,6 +10,7 @@ from kubehop.plan.model import Plan
 from kubehop.plan.render_markdown import render_markdown
 from kubehop.plan.render_shell import render_shell
 from kubehop.plan.render_structured import render_json, render_yaml
+from kubehop.report.html_plan import render_html
 
 Renderer = Callable[[Plan, str], str]
 
@@ -18,6 +19,7 @@ FORMATS: Mapping[str, Renderer] = MappingProxyType({
     "json": render_json,
     "yaml": render_yaml,
     "shell": render_shell,
+    "html": render_html,
 })
 
 

@@ -7,7 +7,7 @@ from types import MappingProxyType
 
 from kubehop.errors import UsageError
 from kubehop.model import Finding
-from kubehop.report import ci, structured, table, tabular
+from kubehop.report import ci, html_scan, structured, table, tabular
 from kubehop.report.common import ReportMeta, exit_code_for, finding_record
 
 Renderer = Callable[[Sequence[Finding], ReportMeta], str]
@@ -21,6 +21,7 @@ FORMATS: Mapping[str, Renderer] = MappingProxyType(
         "csv": tabular.render_csv,
         "sarif": ci.render_sarif,
         "junit": ci.render_junit,
+        "html": html_scan.render,
     }
 )
 
