@@ -86,6 +86,19 @@ def _open(args: argparse.Namespace, spec: str | None = None) -> Any:
                         tiller_namespace=args.tiller_namespace)
 
 
+def _file_text(storage: object) -> str | None:
+    """A file: store's whole text, which the backup keeps so that a restore gives the file back byte for byte."""
+    from kubehop.helm.storage.file import FileStorage
+    from kubehop.readfile import read_text
+
+    if not isinstance(storage, FileStorage):
+        return None
+    try:
+        return read_text(storage.path)
+    except (OSError, UnicodeDecodeError):
+        return None  # the fix itself reports what is wrong with the file
+
+
 def _selection(args: argparse.Namespace) -> Any:
     from kubehop.errors import UsageError
     from kubehop.fix import Selection
@@ -159,7 +172,7 @@ def run_fix(args: argparse.Namespace) -> int:
     now = datetime.datetime.now(datetime.UTC)
     storage = _open(args)
     backup = None if args.dry_run else BackupWriter(Path(args.backup) if args.backup else default_backup_path(now),
-                                                   storage.name)
+                                                   storage.name, file_text=_file_text(storage))
     progress = _Progress()
 
     def report(plan: Any, result: Any) -> None:

@@ -6,6 +6,9 @@ did not exist and that the fix creates, so a restore removes it again). An `abse
 `written`, the SHA-256 of the payload the fix is about to store there, so a restore knows that the
 record it finds is the one the fix created. When a key appears twice, the first line wins: it is the
 state from before kubehop touched it.
+
+For a `file:` store the second line holds the whole file as it was (`type: file`): the file is rewritten
+as a whole on every write, so a restore that leaves the same records puts these exact bytes back.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class Backup:
     storage: str
     created: str
     entries: tuple[BackupEntry, ...]
+    file_text: str | None = None  # a file: store's whole text before the fix wrote to it
 
 
 def payload_digest(payload: str) -> str:
@@ -63,9 +67,10 @@ def default_backup_path(now: datetime.datetime) -> Path:
 class BackupWriter:
     """Appends records to a new backup file (never overwrites one); each save is fsynced before it returns."""
 
-    def __init__(self, path: Path, storage: str) -> None:
+    def __init__(self, path: Path, storage: str, *, file_text: str | None = None) -> None:
         self.path = path
         self._storage = storage
+        self._file_text = file_text
         self._handle: IO[str] | None = None
         self._keys: set[tuple[str, str]] = set()
         self.records = 0  # saved records
@@ -84,6 +89,8 @@ class BackupWriter:
             now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             self._write_line({"format": FORMAT, "version": FORMAT_VERSION, "storage": self._storage,
                               "created": now})
+            if self._file_text is not None:
+                self._write_line({"type": "file", "text": self._file_text})
         return self._handle
 
     def _write_line(self, obj: dict[str, Any]) -> None:
@@ -161,6 +168,7 @@ def _numbered(handle: IO[str], path: Path) -> Iterator[tuple[int, str]]:
 
 def read_backup(path: Path) -> Backup:
     header: dict[str, Any] | None = None
+    file_text: str | None = None
     entries: list[BackupEntry] = []
     seen: set[tuple[str, str]] = set()
     for number, obj in _lines(path):
@@ -170,6 +178,11 @@ def read_backup(path: Path) -> Backup:
             if obj.get("version") != FORMAT_VERSION:
                 raise UsageError(f"{path}: backup format version {obj.get('version')!r} is not supported")
             header = obj
+            continue
+        if obj.get("type") == "file":
+            if not isinstance(obj.get("text"), str):
+                raise UsageError(f"{path}:{number}: incomplete backup entry (file without text)")
+            file_text = obj["text"]
             continue
         try:
             entry = BackupEntry(release=str(obj["release"]), helm_major=int(obj["helm_major"]),
@@ -185,4 +198,5 @@ def read_backup(path: Path) -> Backup:
             entries.append(entry)
     if header is None:
         raise UsageError(f"{path}: empty backup file")
-    return Backup(path, str(header.get("storage") or ""), str(header.get("created") or ""), tuple(entries))
+    return Backup(path, str(header.get("storage") or ""), str(header.get("created") or ""), tuple(entries),
+                  file_text)

@@ -118,4 +118,8 @@ def restore_backup(backup: Backup, storage: ReleaseStorage, *, force: bool = Fal
         except KubehopError as exc:
             first = entries[0]
             results.append(RestoreResult(first.release, first.namespace, first.helm_major, "failed", str(exc)))
+    if backup.file_text is not None and all(r.outcome == "restored" for r in results):
+        put_back = getattr(storage, "put_back_text", None)
+        if put_back is not None:
+            put_back(backup.file_text)
     return results

@@ -48,6 +48,11 @@ def load_items(path: Path, *, missing_ok: bool = False) -> list[dict[str, Any]]:
         raise StorageError(f"{path}: cannot read ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
         raise StorageError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    return parse_items(text, path)
+
+
+def parse_items(text: str, path: Path) -> list[dict[str, Any]]:
+    """The objects of the file's text (`path` names it in errors)."""
     try:
         docs = [d for d in yaml.load_all(text, Loader=_LOADER) if d is not None]
     except yaml.YAMLError as exc:
@@ -171,6 +176,19 @@ class FileStorage:
 
     def delete(self, expected: StoredRecord) -> None:
         self._replace(expected, None)
+
+    def put_back_text(self, text: str) -> bool:
+        """Write `text` (the file as a backup saved it) when it holds exactly the records the file holds now:
+        the records are already back, and this gives back the file's own layout byte for byte."""
+        with self._locked() as items:
+            try:
+                saved = parse_items(text, self._path)
+            except StorageError:
+                return False
+            if saved != items:
+                return False
+            write_atomically(self._path, text)
+        return True
 
     def put_raw(self, raw: Mapping[str, Any]) -> StoredRecord:
         """Write a stored object back exactly as a backup holds it (replacing or adding it); for restores."""
