@@ -57,7 +57,7 @@ def test_bash_completes_commands_subcommands_options_and_choices(bash_script: Pa
     assert complete(bash_script, "kubehop", "etcd", "v") == ["verify"]
     assert complete(bash_script, "kubehop", "releases", "scan", "--tar") == ["--target"]
     assert complete(bash_script, "kubehop", "scan", "-o", "") == ["table", "json", "yaml", "markdown", "csv",
-                                                                   "sarif", "junit"]
+                                                                   "sarif", "junit", "html"]
     assert complete(bash_script, "kubehop", "completion", "") == []  # a positional: -o default offers files
     assert "--backup-dir" in complete(bash_script, "kubehop", "convert", "--")
 
@@ -94,7 +94,7 @@ COMP_WORDS=(kubehop scan -o x); COMP_CWORD=3; _kubehop_complete; print -l -- "${
     done = subprocess.run(["zsh", "-f", "-c", program], capture_output=True, text=True, check=True)
     options, choices = done.stdout.split("---\n")
     assert "--target" in options.split() and "--storage" in options.split() and "--cluster" not in options.split()
-    assert choices.split() == ["table", "json", "yaml", "markdown", "csv", "sarif", "junit"]
+    assert choices.split() == ["table", "json", "yaml", "markdown", "csv", "sarif", "junit", "html"]
 
 
 def test_fish_completes_commands_subcommands_options_and_choices(tmp_path: Path,
@@ -113,4 +113,4 @@ def test_fish_completes_commands_subcommands_options_and_choices(tmp_path: Path,
     assert complete("kubehop re") == ["releases"]
     assert complete("kubehop releases ") == ["backup", "fix", "list", "restore-backup", "scan"]
     assert complete("kubehop releases scan --tar") == ["--target"]
-    assert complete("kubehop scan -o ") == sorted(["table", "json", "yaml", "markdown", "csv", "sarif", "junit"])
+    assert complete("kubehop scan -o ") == sorted(["table", "json", "yaml", "markdown", "csv", "sarif", "junit", "html"])

@@ -240,6 +240,6 @@ def test_repeated_keys_are_read_as_helm_reads_them_with_a_note(
                  "metadata: {name: web}\n")
     code, out, err = run(capsys, path, "--target", "1.22")
     assert code == 3
-    assert re.search(r"^  3 +removed +Ingress/web +extensions/v1beta1 ", out, re.M), out
+    assert re.search(r"^  1 +removed +Ingress/web +extensions/v1beta1 ", out, re.M), out
     assert f"note: {path}:3: duplicate key 'apiVersion' (the last one wins, as in Helm)\n" in err
     assert f"note: {path}:4: duplicate key 'kind' (the last one wins, as in Helm)\n" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -128,7 +129,8 @@ def test_scan_reads_repeated_keys_as_helm_does_with_a_note(tmp_path: Path,
     store = tmp_path / "store.yaml"
     store.write_text(yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": [record]}))
     assert main(["releases", "scan", "--storage", f"file:{store}", "--target", "1.16", "-A"]) == 3
-    out = capsys.readouterr().out
-    assert "apps/exporter#1 (deployed) [elasticsearch-exporter/templates/deployment.yaml]:1" in out
+    out, err = capsys.readouterr()
+    assert out.startswith("apps/exporter#1 (deployed)\n")  # rows grouped under their release revision
+    assert re.search(r"^  templates/deployment.yaml:1 +removed +Deployment/", out, re.M), out
     assert ("note: apps/exporter#1 (deployed) [elasticsearch-exporter/templates/deployment.yaml]:71: duplicate key "
-            "'livenessProbe' (the last one wins, as in Helm)\n") in out
+            "'livenessProbe' (the last one wins, as in Helm)\n") in err

@@ -175,7 +175,7 @@ def test_output_file_is_written_whole_or_a_one_line_error(tmp_path: Path,
     missing = tmp_path / "no-such-dir" / "report.html"
     assert main(["scan", str(manifest), "--target", "1.22", "-o", "html", "--output-file", str(missing)]) == 1
     out, err = capsys.readouterr()
-    assert out == "" and err == f"kubehop: error: {missing}: cannot write the report: No such file or directory\n"
+    assert out == "" and err == f"kubehop: error: {missing}: cannot write the report: its directory does not exist\n"
 
 
 def test_blocked_plan_page_says_blocked_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str],

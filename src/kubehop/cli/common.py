@@ -27,7 +27,7 @@ def add_output_option(parser: argparse.ArgumentParser, formats: Sequence[str] = 
         "-o", "--output", choices=list(formats), default=formats[0], help=f"output format (default {formats[0]})"
     )
     parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
-    if tuple(formats) == FINDING_FORMATS:
+    if tuple(formats) in (FINDING_FORMATS, REPORT_FORMATS):  # the findings table
         parser.add_argument("--wide", action="store_true",
                             help="table: every column in full, however wide (default: fit the terminal, $COLUMNS)")
 

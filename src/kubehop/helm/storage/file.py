@@ -56,7 +56,7 @@ def parse_items(text: str, path: Path) -> list[dict[str, Any]]:
     try:
         docs = [d for d in yaml.load_all(text, Loader=_LOADER) if d is not None]
     except yaml.YAMLError as exc:
-        raise StorageError(f"{path}: not YAML ({exc})") from exc
+        raise StorageError(f"{path}: not YAML ({' '.join(str(exc).split())})") from exc
     except RecursionError as exc:
         raise StorageError(f"{path}: nested too deeply to be read") from exc
     items: list[dict[str, Any]] = []
