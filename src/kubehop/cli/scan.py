@@ -52,7 +52,7 @@ def split_rules(values: list[str]) -> frozenset[str]:
 
 def run(args: argparse.Namespace) -> int:
     from kubehop import __version__
-    from kubehop.cli.scan_sources import open_sources, scan_sources
+    from kubehop.cli.scan_sources import open_sources, publish_report, scan_sources
     from kubehop.lifecycle import Lifecycle
     from kubehop.manifests.charts import ChartOptions
     from kubehop.model import KubeVersion
@@ -77,5 +77,6 @@ def run(args: argparse.Namespace) -> int:
                       documents=scanner.stats.documents, sources=scanner.stats.sources,
                       notes=tuple(scanner.stats.notes))
     write_report(render(findings, args.output, meta), args.output_file)
+    publish_report(args, findings, meta)
     return int(exit_code_for(findings, args.fail_on))
 
