@@ -1,0 +1,109 @@
+"""hyperkube: static pods, DaemonSets and Deployments that run the hyperkube image or binary."""
+
+from __future__ import annotations
+
+from kubehop.model import Severity
+from kubehop.rules.hyperkube import hyperkube_words, image_parts
+from tests.helpers import scan, tags
+
+STATIC_POD = """apiVersion: v1
+kind: Pod
+metadata: {name: kube-apiserver-master-1, namespace: kube-system}
+spec:
+  containers:
+    - name: kube-apiserver
+      image: k8s.gcr.io/hyperkube:v1.18.6
+      command: [/hyperkube, kube-apiserver, --secure-port=6443]
+"""
+
+
+def test_static_pod_running_hyperkube_is_removed_at_1_19() -> None:
+    (finding,) = scan(STATIC_POD, "1.19", only=["hyperkube"])
+    assert finding.tag == "hyperkube[Pod/kube-apiserver-master-1/kube-apiserver]"
+    assert finding.severity is Severity.REMOVED
+    assert (finding.deprecated_in, finding.removed_in) == ("1.17", "1.19")
+    assert finding.replacement == "registry.k8s.io/kube-apiserver:v1.18.6"
+    assert finding.detail("component") == "kube-apiserver"
+    assert "#88676" in finding.detail("source")
+    assert "with command `kube-apiserver`" in finding.message
+
+
+def test_deprecated_at_1_17_and_1_18_and_nothing_before() -> None:
+    for target in ("1.17", "1.18"):
+        assert [f.severity for f in scan(STATIC_POD, target, only=["hyperkube"])] == [Severity.DEPRECATED]
+    assert scan(STATIC_POD, "1.16", only=["hyperkube"]) == []
+
+
+def test_per_component_image_passes() -> None:
+    fixed = STATIC_POD.replace("k8s.gcr.io/hyperkube:v1.18.6", "registry.k8s.io/kube-apiserver:v1.18.6").replace(
+        "[/hyperkube, kube-apiserver,", "[kube-apiserver,")
+    assert scan(fixed, "1.19", only=["hyperkube"]) == []
+
+
+def test_the_binary_in_another_image_or_a_shell_script_is_found() -> None:
+    text = """apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: proxy, namespace: kube-system}
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: setup
+          image: busybox:1.36
+          command: [sh, -c, "cp /hyperkube /host && exec /host/hyperkube proxy --v=2"]
+      containers:
+        - name: main
+          image: example.com/tools/all-in-one:3
+          command: [/usr/local/bin/hyperkube]
+          args: [kubelet, --config=/etc/kubelet.yaml]
+"""
+    findings = scan(text, "1.20", only=["hyperkube"])
+    assert tags(findings) == [(1, "hyperkube[DaemonSet/proxy/setup]"), (1, "hyperkube[DaemonSet/proxy/main]")]
+    setup, main = findings
+    assert setup.detail("component") == "kube-proxy" and setup.replacement == "registry.k8s.io/kube-proxy"
+    assert ":<version>" in setup.message  # busybox's tag is not a Kubernetes version
+    assert main.detail("component") == "kubelet" and main.replacement == ""
+    assert "pkgs.k8s.io" in main.message and "no kubelet container image" in main.message
+
+
+def test_component_from_entrypoint_args_or_names() -> None:
+    text = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: kube-scheduler, namespace: kube-system}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: a, image: "quay.io/coreos/hyperkube:v1.16.7_coreos.0", args: [scheduler, --leader-elect=true]}
+        - {name: kube-controller-manager, image: "gcr.io/google-containers/hyperkube-amd64:v1.16.7@sha256:00"}
+        - {name: sidecar, image: "k8s.gcr.io/hyperkube:v1.16.7", command: [sleep, infinity]}
+"""
+    a, cm, sidecar = scan(text, "1.19", only=["hyperkube"])
+    assert a.replacement == "registry.k8s.io/kube-scheduler:v1.16.7"
+    assert cm.replacement == "registry.k8s.io/kube-controller-manager:v1.16.7"
+    assert sidecar.detail("component") == "kube-scheduler"  # the object's name says which component
+    unknown = text.replace("name: kube-scheduler,", "name: control,")
+    *_, last = scan(unknown, "1.19", only=["hyperkube"])
+    assert last.detail("component") == "" and "move each component to its own image" in last.message
+
+
+def test_other_workloads_and_kinds_are_left_alone() -> None:
+    text = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec: {template: {spec: {containers: [{name: web, image: "nginx:1.25", command: [nginx]}]}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: notes}
+data: {text: "we ran /hyperkube kube-apiserver once"}
+"""
+    assert scan(text, "1.25", only=["hyperkube"]) == []
+
+
+def test_helpers() -> None:
+    assert image_parts("k8s.gcr.io/hyperkube:v1.16.7") == ("k8s.gcr.io/hyperkube", "v1.16.7")
+    assert image_parts("localhost:5000/hyperkube@sha256:ab") == ("localhost:5000/hyperkube", "")
+    assert image_parts("hyperkube") == ("hyperkube", "")
+    assert hyperkube_words(["/bin/sh", "-c", "exec /hyperkube kubelet --v=2"]) == ["kubelet", "--v=2"]
+    assert hyperkube_words(["/usr/bin/hyperkube-wrapper", "kubelet"]) is None
