@@ -17,8 +17,8 @@ PASS:                   the same with image registry.k8s.io/kube-apiserver:v1.18
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from kubehop.lifecycle.hyperkube import Component, HyperkubeFacts, hyperkube_facts
