@@ -216,7 +216,7 @@ def test_missing_inventory_file(capsys: pytest.CaptureFixture[str], tmp_path: Pa
 
 
 def test_hyperkube_is_planned_before_the_step_to_1_19(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "--from", "1.16.7", "--to", "1.19.3", "tests/data/hyperkube", "-o", "json")
+    code, out, _ = run(capsys, "--from", "1.16.7", "--to", "1.19.3", "examples/control-plane", "-o", "json")
     assert code == 0
     plan = json.loads(out)
     notes = {step["to"]: [n for n in step["notes"] if n["rule"] == "hyperkube"] for step in plan["steps"]}
@@ -224,7 +224,7 @@ def test_hyperkube_is_planned_before_the_step_to_1_19(capsys: pytest.CaptureFixt
     replacements = sorted(n["details"]["replacement_image"] for n in notes["1.19.3"])
     assert replacements == [f"registry.k8s.io/{c}:v1.16.7" for c in
                             ("kube-apiserver", "kube-controller-manager", "kube-proxy", "kube-scheduler")]
-    code, out, _ = run(capsys, "--from", "1.16.7", "--to", "1.19.3", "tests/data/hyperkube")
+    code, out, _ = run(capsys, "--from", "1.16.7", "--to", "1.19.3", "examples/control-plane")
     step3 = out.split("## Step 3")[1]
     assert "kube-apiserver, kube-controller-manager, kube-proxy, kube-scheduler run hyperkube, which has no 1.19.3 " \
            "image" in step3
