@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from kubehop.model import Severity
 from kubehop.rules.hyperkube import hyperkube_words, image_parts
+from tests.fixtures.kube_cluster import KubeCluster
 from tests.helpers import scan, tags
 
 STATIC_POD = """apiVersion: v1
@@ -107,3 +112,34 @@ def test_helpers() -> None:
     assert image_parts("hyperkube") == ("hyperkube", "")
     assert hyperkube_words(["/bin/sh", "-c", "exec /hyperkube kubelet --v=2"]) == ["kubelet", "--v=2"]
     assert hyperkube_words(["/usr/bin/hyperkube-wrapper", "kubelet"]) is None
+
+
+def test_a_live_daemonset_written_with_hyperkube_is_found_from_its_last_applied_annotation(
+        kube_cluster: KubeCluster, capsys: pytest.CaptureFixture[str]) -> None:
+    from kubernetes import client as k8s
+
+    from kubehop.cli import main
+    from kubehop.cluster import api_client
+
+    applied = {"apiVersion": "apps/v1", "kind": "DaemonSet",
+               "metadata": {"name": "kube-proxy", "namespace": "hk-live"},
+               "spec": {"selector": {"matchLabels": {"k8s-app": "kube-proxy"}},
+                        "template": {"metadata": {"labels": {"k8s-app": "kube-proxy"}},
+                                     "spec": {"containers": [{"name": "kube-proxy",
+                                                              "image": "k8s.gcr.io/hyperkube:v1.18.20",
+                                                              "command": ["/hyperkube", "kube-proxy"]}]}}}}
+    body = json.loads(json.dumps(applied))
+    body["metadata"]["annotations"] = {"kubectl.kubernetes.io/last-applied-configuration": json.dumps(applied)}
+    apps = k8s.AppsV1Api(api_client(str(kube_cluster.kubeconfig)))
+    apps.create_namespaced_daemon_set("hk-live", body)
+    try:
+        code = main(["scan", "--cluster", "--kubeconfig", str(kube_cluster.kubeconfig), "-n", "hk-live", "--target",
+                     "1.19", "--only", "hyperkube", "-o", "json"])
+        report = json.loads(capsys.readouterr().out)
+    finally:
+        apps.delete_namespaced_daemon_set("kube-proxy", "hk-live")
+    assert code == 3
+    (finding,) = report["findings"]
+    assert finding["tag"] == "hyperkube[DaemonSet/kube-proxy/kube-proxy]"
+    assert finding["replacement"] == "registry.k8s.io/kube-proxy:v1.18.20"
+    assert finding["location"]["path"] == "cluster:prod/hk-live/daemonsets.apps/kube-proxy#last-applied"
