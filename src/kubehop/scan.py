@@ -66,6 +66,10 @@ class Scanner:
         return any(getattr(rule, "MENTIONS", "") in text and rule.interested(api_version, kind, self.ctx)
                    for rule in self._mention_rules)
 
+    def mentions_in(self, text: str) -> bool:
+        """The text holds the word of some MENTIONS rule (fast paths that skip by apiVersion must not skip it)."""
+        return any(getattr(rule, "MENTIONS", "") in text for rule in self._mention_rules)
+
     def keeps(self, finding: Finding) -> bool:
         skip, only = self.options.skip, self.options.only
         if finding.rule_id in skip or finding.tag in skip:
