@@ -143,3 +143,22 @@ def test_a_live_daemonset_written_with_hyperkube_is_found_from_its_last_applied_
     assert finding["tag"] == "hyperkube[DaemonSet/kube-proxy/kube-proxy]"
     assert finding["replacement"] == "registry.k8s.io/kube-proxy:v1.18.20"
     assert finding["location"]["path"] == "cluster:prod/hk-live/daemonsets.apps/kube-proxy#last-applied"
+
+
+def test_kubectl_list_output_of_mirror_pods_is_scanned() -> None:
+    # `kubectl get pods -n kube-system -o yaml` prints a v1 List; static pods appear there as mirror pods.
+    text = """apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: kube-apiserver-cp1, namespace: kube-system}
+  spec: {containers: [{name: kube-apiserver, image: "k8s.gcr.io/hyperkube:v1.18.20", command: [/hyperkube, kube-apiserver]}]}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: coredns-1, namespace: kube-system}
+  spec: {containers: [{name: coredns, image: "k8s.gcr.io/coredns:1.6.7"}]}
+"""
+    (finding,) = scan(text, "1.19", only=["hyperkube"])
+    assert finding.tag == "hyperkube[Pod/kube-apiserver-cp1/kube-apiserver]"
+    assert finding.replacement == "registry.k8s.io/kube-apiserver:v1.18.20"
