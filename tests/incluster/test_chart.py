@@ -128,6 +128,32 @@ def test_pods_run_as_non_root_with_a_read_only_root(helm_binary: str) -> None:
     assert pods[1]["automountServiceAccountToken"] is False  # the exporter talks to no API
 
 
+def _request(head: bytes) -> tuple[str, str, str, str, str] | None:
+    """(verb, group, resource, namespace, name) of one API request line; None for discovery and /version."""
+    method, target = head.split(b"\r\n", 1)[0].decode().split(" ")[:2]
+    parts = target.split("?", 1)[0].strip("/").split("/")
+    if parts[0] == "api" and len(parts) > 2:
+        group, rest = "", parts[2:]
+    elif parts[0] == "apis" and len(parts) > 3:
+        group, rest = parts[1], parts[3:]
+    else:
+        return None  # /version, /api, /apis, /apis/<group>/<version>: readable by every authenticated user
+    namespace = ""
+    if rest[:1] == ["namespaces"] and len(rest) > 2:
+        namespace, rest = rest[1], rest[2:]
+    resource, name = rest[0], (rest[1] if len(rest) > 1 else "")
+    verb = {"GET": "get" if name else "list", "PUT": "update", "POST": "create"}[method]
+    return verb, group, resource, namespace, name
+
+
+def _allowed(request: tuple[str, str, str, str, str], cluster_rules: list[dict[str, Any]],
+             role_rules: list[dict[str, Any]], role_namespace: str) -> bool:
+    verb, group, resource, namespace, name = request
+    rules = cluster_rules + (role_rules if namespace == role_namespace else [])
+    return any(verb in r["verbs"] and group in r["apiGroups"] and resource in r["resources"]
+               and (not r.get("resourceNames") or name in r["resourceNames"]) for r in rules)
+
+
 def test_the_cronjob_command_in_a_pod_environment_writes_the_report(
     helm_binary: str, kube_cluster: KubeCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -144,7 +170,16 @@ def test_the_cronjob_command_in_a_pod_environment_writes_the_report(
             monkeypatch.delenv(name, raising=False)
         code = main(command[1:])
         out, err = capsys.readouterr()
-        assert pod.heads and all(b"authorization: bearer pod-token" in h.lower() for h in pod.heads if b"HTTP/1.1" in h)
+        requests = [h for h in pod.heads if b" HTTP/1.1\r\n" in h.split(b"\r\n", 1)[0] + b"\r\n"]
+        assert requests and all(b"authorization: bearer pod-token" in h.lower() for h in requests)
+    # Every request the pod made is one the chart's ClusterRole or Role allows.
+    (cluster_role,) = by_kind(docs, "ClusterRole")
+    (role,) = by_kind(docs, "Role")
+    made = [r for r in map(_request, requests) if r is not None]
+    assert {r[0] for r in made} >= {"list", "get", "create"}
+    assert [r for r in made if not _allowed(r, cluster_role["rules"], role["rules"], namespace)] == []
+    assert [r for r in made if not _allowed(r, cluster_role["rules"], [], namespace)] == [  # the check can fail
+        ("create", "", "configmaps", namespace, "")]
     assert code == 0, err  # --fail-on none: a scan with findings is a successful Job
     assert "no --target given: scanning for 1.22" in err and "context in-cluster" in err
     assert f"kubehop: report created in ConfigMap {namespace}/kubehop-report" in err
