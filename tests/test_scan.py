@@ -70,3 +70,20 @@ def test_target_outside_the_data_is_refused(target: str) -> None:
 @pytest.mark.parametrize("text", ["1.22", "v1.22.3", "1.22.0-eks-a1b2c3", "v1.22.3+k3s1"])
 def test_target_spellings(text: str) -> None:
     assert TEST_LIFECYCLE.parse_target(text).minor == 22
+
+
+def test_a_mentions_rule_gets_a_document_parsed_only_when_its_text_mentions_the_word() -> None:
+    from kubehop.lifecycle import Lifecycle
+    from kubehop.model import KubeVersion, Location
+    from kubehop.scan import Scanner, ScanOptions
+
+    plain = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {spec: {containers: " \
+            "[{name: web, image: 'nginx:1.25'}]}}}\n"
+    hyper = plain.replace("web", "kube-proxy").replace("nginx:1.25", "k8s.gcr.io/hyperkube:v1.18.6")
+    scanner = Scanner(ScanOptions(target=KubeVersion(1, 19), lifecycle=Lifecycle.default()))
+    findings = list(scanner.scan_text("---\n".join([plain] * 3 + [hyper]), Location("stream.yaml")))
+    assert tags(findings) == [(16, "hyperkube[Deployment/kube-proxy/kube-proxy]")]
+    assert (scanner.stats.documents, scanner.stats.parsed) == (4, 1)  # the three plain Deployments: sniffed only
+    skipping = Scanner(ScanOptions(target=KubeVersion(1, 19), lifecycle=Lifecycle.default(),
+                                   skip=frozenset({"hyperkube"})))
+    assert list(skipping.scan_text(hyper, Location("s.yaml"))) == [] and skipping.stats.parsed == 0

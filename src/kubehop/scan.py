@@ -45,6 +45,10 @@ class Scanner:
             rule for rule_id, rule in REGISTRY.items()
             if rule_id not in options.skip and (not only_rules or rule_id in only_rules)
         )
+        # Rules with a module-level MENTIONS string want a document only when its text contains it: the
+        # document is parsed for them only then (hyperkube looks at every Deployment, few mention it).
+        self._mention_rules: tuple[Rule, ...] = tuple(r for r in self.rules if getattr(r, "MENTIONS", None))
+        self._plain_rules: tuple[Rule, ...] = tuple(r for r in self.rules if r not in self._mention_rules)
         self._wanted: dict[tuple[str, str], bool] = {}
         self._reads: dict[tuple[str, str], frozenset[str] | None] = {}
         self.stats = ScanStats()
@@ -53,9 +57,18 @@ class Scanner:
         key = (api_version, kind)
         wanted = self._wanted.get(key)
         if wanted is None:
-            wanted = any(rule.interested(api_version, kind, self.ctx) for rule in self.rules)
+            wanted = any(rule.interested(api_version, kind, self.ctx) for rule in self._plain_rules)
             self._wanted[key] = wanted
         return wanted
+
+    def mentioned(self, api_version: str, kind: str, text: str) -> bool:
+        """A MENTIONS rule wants this document: it is interested in the kind and the text mentions its word."""
+        return any(getattr(rule, "MENTIONS", "") in text and rule.interested(api_version, kind, self.ctx)
+                   for rule in self._mention_rules)
+
+    def mentions_in(self, text: str) -> bool:
+        """The text holds the word of some MENTIONS rule (fast paths that skip by apiVersion must not skip it)."""
+        return any(getattr(rule, "MENTIONS", "") in text for rule in self._mention_rules)
 
     def keeps(self, finding: Finding) -> bool:
         skip, only = self.options.skip, self.options.only
@@ -64,7 +77,8 @@ class Scanner:
         return not only or finding.rule_id in only or finding.tag in only
 
     def scan_document(self, doc: Document) -> Iterator[Finding]:
-        if not self.wants(doc.api_version, doc.kind):
+        if not self.wants(doc.api_version, doc.kind) and not any(
+                rule.interested(doc.api_version, doc.kind, self.ctx) for rule in self._mention_rules):
             return
         for rule in self.rules:
             for finding in rule.check(doc, self.ctx):
@@ -98,7 +112,7 @@ class Scanner:
         key = (api_version, kind)
         if key not in self._reads:
             keys: set[str] | None = {"apiVersion", "kind"}
-            for rule in self.rules:
+            for rule in self._plain_rules:
                 if keys is not None and rule.interested(api_version, kind, self.ctx):
                     declared: tuple[str, ...] | None = getattr(rule, "READS", None)
                     keys = None if declared is None else keys.union(declared)
@@ -117,10 +131,11 @@ class Scanner:
         if not self.options.full_parse:
             sniffed = sniff(chunk)
             if sniffed is not None:
-                if not self.wants(*sniffed):
+                mentioned = bool(self._mention_rules) and self.mentioned(*sniffed, chunk.text)
+                if not mentioned and not self.wants(*sniffed):
                     self.stats.documents += 1
                     return
-                header = self._head(chunk, sniffed, origin, chart_lines)
+                header = None if mentioned else self._head(chunk, sniffed, origin, chart_lines)
                 if header is not None:
                     yield from self.scan_items(header)
                     return

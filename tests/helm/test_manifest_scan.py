@@ -204,3 +204,27 @@ def test_unusual_documents_give_the_findings_of_kubehop_scan(name: str, helm_lay
     expected = list(Scanner(options).scan_text(text, base, chart_lines=True))
     assert expected  # `kubehop scan` reports each of them
     assert list(ManifestScanner(Scanner(options)).scan(text, base)) == expected
+
+
+def test_a_manifest_mentioning_hyperkube_is_scanned_like_a_file() -> None:
+    text = """---
+# Source: proxy/templates/daemonset.yaml
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: kube-proxy, namespace: kube-system}
+spec:
+  template:
+    spec:
+      containers: [{name: kube-proxy, image: "k8s.gcr.io/hyperkube:v1.18.20", command: [/hyperkube, kube-proxy]}]
+---
+# Source: proxy/templates/config.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+"""
+    options = ScanOptions(target=KubeVersion(1, 19), lifecycle=Lifecycle.default())
+    base = Location(path="secret:kube-system/sh.helm.release.v1.proxy.v3", release="proxy", revision=3)
+    fast = list(ManifestScanner(Scanner(options)).scan(text, base))
+    assert [f.tag for f in fast] == ["hyperkube[DaemonSet/kube-proxy/kube-proxy]"]
+    assert fast == list(Scanner(options).scan_text(text, base, chart_lines=True))
+    assert fast[0].location.template == "proxy/templates/daemonset.yaml"

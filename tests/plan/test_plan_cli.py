@@ -243,3 +243,20 @@ def test_a_chart_that_does_not_render_is_an_error(capsys: pytest.CaptureFixture[
     code, out, err = run(capsys, "--from", "1.16", "--to", "1.19", str(chart))
     assert code == 1 and out == "" and "Status" not in out
     assert err.startswith(f"kubehop: error: {chart}: helm template failed: parse error at (badchart/templates/ing.yaml:")
+
+
+def test_hyperkube_is_planned_before_the_step_to_1_19(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--from", "1.16.7", "--to", "1.19.3", "examples/control-plane", "-o", "json")
+    assert code == 0
+    plan = json.loads(out)
+    notes = {step["to"]: [n for n in step["notes"] if n["rule"] == "hyperkube"] for step in plan["steps"]}
+    assert [len(notes[t]) for t in ("1.17", "1.18", "1.19.3")] == [0, 0, 4]
+    replacements = sorted(n["details"]["replacement_image"] for n in notes["1.19.3"])
+    assert replacements == [f"registry.k8s.io/{c}:v1.16.7" for c in
+                            ("kube-apiserver", "kube-controller-manager", "kube-proxy", "kube-scheduler")]
+    code, out, _ = run(capsys, "--from", "1.16.7", "--to", "1.19.3", "examples/control-plane")
+    step3 = out.split("## Step 3")[1]
+    assert "kube-apiserver, kube-controller-manager, kube-proxy, kube-scheduler run hyperkube, which has no 1.19.3 " \
+           "image" in step3
+    before = out.split("## Step 3")[0]
+    assert "useHyperKubeImage" in step3 and "runs hyperkube" not in before and "run hyperkube" not in before

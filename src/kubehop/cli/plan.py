@@ -19,7 +19,7 @@ DESCRIPTION = (
     "decision); 1: bad input, or an input could not be read (the plan says Status: BLOCKED)."
 )
 PLAN_FORMATS = ("markdown", "json", "yaml", "shell", "html")
-NOTE_RULES = frozenset({"missing-selector", "deprecated-api-group-in-rbac"})
+NOTE_RULES = frozenset({"missing-selector", "deprecated-api-group-in-rbac", "hyperkube"})
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -64,7 +64,7 @@ def split_rules(values: list[str], option: str = "--skip") -> frozenset[str]:
 
 def run(args: argparse.Namespace) -> int:
     from kubehop import __version__
-    from kubehop.cli.scan_sources import open_sources, scan_sources
+    from kubehop.cli.scan_sources import open_sources, publish_report, scan_sources
     from kubehop.lifecycle import Lifecycle
     from kubehop.manifests.charts import ChartOptions
     from kubehop.model import KubeVersion
@@ -90,5 +90,6 @@ def run(args: argparse.Namespace) -> int:
                       notes=tuple(scanner.stats.notes), **terminal_meta(args))
     write_report(render(findings, args.output, meta), args.output_file)
     emit_notes(meta.notes)
+    publish_report(args, findings, meta)
     return int(exit_code_for(findings, args.fail_on))
 

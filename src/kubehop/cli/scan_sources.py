@@ -34,6 +34,9 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
     cluster.add_argument("--storage", metavar="STORAGE", help=f"with --releases: {STORAGE_HELP}")
     cluster.add_argument("--tiller-namespace", default=None,
                          help="with --releases: namespace of Tiller's records (default $TILLER_NAMESPACE, kube-system)")
+    cluster.add_argument("--report-configmap", metavar="[NAMESPACE/]NAME", default=None,
+                         help="also keep the JSON report (gzip+base64 when large) and a Prometheus summary in "
+                              "this ConfigMap, created or updated (what the in-cluster CronJob does)")
 
 
 @dataclass
@@ -103,3 +106,20 @@ def _scan_releases(args: argparse.Namespace, scanner: Any) -> Iterator[Any]:
         close = getattr(storage, "close", None)
         if close is not None:
             close()
+
+
+def publish_report(args: argparse.Namespace, findings: list[Any], meta: Any) -> None:
+    """--report-configmap: store the JSON envelope and the metrics summary in one ConfigMap."""
+    if not args.report_configmap:
+        return
+    import datetime as dt
+
+    from kubehop.cluster.client import api_client, context_namespace
+    from kubehop.incluster import ReportTarget, findings_metrics, report_configmap, write_report_configmap
+    from kubehop.report import render
+
+    target = ReportTarget.parse(args.report_configmap, context_namespace(args.kubeconfig, args.context))
+    now = dt.datetime.now(dt.UTC)
+    body = report_configmap(target, render(findings, "json", meta), now, findings_metrics(findings, now, meta.target))
+    done = write_report_configmap(api_client(args.kubeconfig, args.context), body)
+    log.warning("report %s in ConfigMap %s", done, target)

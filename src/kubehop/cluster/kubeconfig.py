@@ -3,7 +3,8 @@
 The order is kubectl's: `--kubeconfig FILE` (that file alone; a missing one is an error), else the
 `$KUBECONFIG` list (files merged in order, missing ones skipped, the first file to set an entry or
 `current-context` wins), else `~/.kube/config`; with none of these files present, inside a pod the
-service account (`$KUBERNETES_SERVICE_HOST`/`_PORT` and its token and CA files). The merge itself is
+service account (`$KUBERNETES_SERVICE_HOST`/`_PORT` and its token and CA files; `$KUBEHOP_SERVICE_ACCOUNT_DIR`
+names another folder holding them, for tests that run the in-cluster command outside a pod). The merge itself is
 the official client's `KubeConfigMerger`; only kubectl's "first file sets current-context" rule is
 applied on top (the client lets the last file win). Every failure is one line naming the file.
 """
@@ -19,6 +20,7 @@ from typing import Any
 from kubehop.errors import ClusterError
 
 SERVICE_ACCOUNT_DIR = Path("/var/run/secrets/kubernetes.io/serviceaccount")
+SERVICE_ACCOUNT_DIR_ENV = "KUBEHOP_SERVICE_ACCOUNT_DIR"
 IN_CLUSTER = "in-cluster"
 
 
@@ -76,6 +78,8 @@ def resolve(kubeconfig: str | None = None, context: str | None = None, *,
         if context:
             raise ClusterError(f"context {context!r} not found: no kubeconfig ({named}: no such file), "
                                "running in-cluster")
+        if service_account_dir == SERVICE_ACCOUNT_DIR and env.get(SERVICE_ACCOUNT_DIR_ENV):
+            service_account_dir = Path(env[SERVICE_ACCOUNT_DIR_ENV])
         return _in_cluster(env, service_account_dir)
     hint = "" if env.get("KUBECONFIG") else " (set KUBECONFIG or pass --kubeconfig)"
     raise ClusterError(f"kubeconfig {named}: no such file{hint}")

@@ -186,7 +186,8 @@ class ManifestScanner:
     def scan(self, text: str, base: Location) -> Iterator[Finding]:
         stats = self.scanner.stats
         wanted, documents = self._wanted_api_versions(text)
-        if documents < 0 or _has_escape(text):  # something the pre-filter cannot read: scan it all
+        # Something the pre-filter cannot read, or a word a rule looks for whatever the apiVersion: scan it all.
+        if documents < 0 or _has_escape(text) or self.scanner.mentions_in(text):
             yield from self.scanner.scan_text(text, base, chart_lines=True)
             return
         stats.sources += 1

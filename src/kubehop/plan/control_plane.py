@@ -51,6 +51,13 @@ def control_plane_phase(step: StepFindings) -> Phase:
         tasks.append(Task(f"etcd {after} is older than the {floor} Kubernetes recommends for production: "
                           f"run etcd {floor} or newer"))
     version = install_version(step.target)
+    hyperkube = sorted({n.detail("component") or n.name for n in step.notes if n.rule == "hyperkube"})
+    if hyperkube:
+        tasks.append(Task(
+            f"{', '.join(hyperkube)} run hyperkube, which has no {step.target} image: move them to the "
+            f"per-component images (registry.k8s.io/<component>:{version}) as they are upgraded in this step, and "
+            "the kubelet to the node's package; with kubeadm, remove useHyperKubeImage from the "
+            "ClusterConfiguration first"))
     tasks += [
         Task(f"kube-apiserver to {step.target} on every control-plane member, one member at a time "
              "(apiservers stay within one minor of each other)",

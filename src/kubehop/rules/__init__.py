@@ -11,6 +11,7 @@ from kubehop.model import Document, Finding, Severity
 from kubehop.rules import (
     deprecated_api,
     deprecated_api_group_in_rbac,
+    hyperkube,
     missing_selector,
     parse_error,
     removed_api,
@@ -31,7 +32,8 @@ class Rule(Protocol):
 REGISTRY: Mapping[str, Rule] = MappingProxyType(
     {
         module.ID: module
-        for module in (removed_api, deprecated_api, missing_selector, deprecated_api_group_in_rbac, parse_error)
+        for module in (removed_api, deprecated_api, missing_selector, deprecated_api_group_in_rbac, hyperkube,
+                       parse_error)
     }
 )
 
