@@ -8,4 +8,5 @@ pytest_plugins: list[str] = [
     "tests.fixtures.kube_cluster",
     "tests.fixtures.postgres",
     "tests.fixtures.etcd",
+    "tests.fixtures.fleet",
 ]

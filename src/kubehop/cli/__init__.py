@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "plan",
     "lifecycle",
     "demo",
+    "fleet",
 )
 
 log = logging.getLogger("kubehop")
