@@ -30,7 +30,6 @@ from kubehop.helm.records import (
 from kubehop.helm.release import DEFAULT_TILLER_NAMESPACE, BadRecord, Release, StoredRecord
 from kubehop.helm.storage.base import Query
 
-
 # libyaml when PyYAML has it: every write reads and rewrites the whole file, so this sets its cost.
 _LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER: type[Any] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
