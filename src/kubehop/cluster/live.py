@@ -64,7 +64,7 @@ class ClusterReader:
         except ApiException as exc:
             status, reason, body = exc.status or 0, exc.reason or "", exc.body or ""
         except (HTTPError, OSError) as exc:
-            raise ClusterError(f"context {self.context}: cannot reach the API server ({what}): {exc}") from exc
+            raise ClusterError(f"context {self.context}: cannot reach the API server ({what}): {_reason(exc)}") from exc
         else:
             status, reason, body = response.status, response.reason or "", response.data
         if 200 <= status < 300:
@@ -101,6 +101,18 @@ class ClusterReader:
             token = str((page.get("metadata") or {}).get("continue") or "")
             if not token:
                 return
+
+
+def _reason(exc: Exception) -> str:
+    """urllib3's innermost reason without its connection-pool preamble: `Failed to establish a new
+    connection: [Errno 111] Connection refused`, `Read timed out. (read timeout=5.0)`."""
+    reason: BaseException = exc
+    while isinstance(getattr(reason, "reason", None), BaseException):  # MaxRetryError wraps the real one
+        reason = getattr(reason, "reason")  # noqa: B009
+    text = " ".join(str(reason).split())
+    if text.startswith("HTTP") and "): " in text:  # "HTTPConnection(host='h', port=1): Failed to ..."
+        text = text.split("): ", 1)[1]
+    return text or type(reason).__name__
 
 
 def _status_message(body: Any) -> str:
