@@ -68,7 +68,8 @@ def test_missing_generated_at_is_stale_with_a_note() -> None:
 
 @pytest.mark.parametrize(("data", "message"), [
     ({}, "neither report.json nor report.json.gz.b64"),
-    ({"report.json": "{"}, "Expecting property name"),
+    ({"report.json": "{"}, "report.json is not JSON (Expecting property name enclosed in double quotes at line 1"),
+    ({"report.json": ""}, "report.json is not JSON (Expecting value at line 1 column 1)"),
     ({"report.json": json.dumps({"findings": [], "kubehopResultVersion": "0"})}, "result version '0'"),
     ({"report.json": json.dumps({"kubehopResultVersion": "1"})}, "no findings"),
     ({"report.json": json.dumps({"kubehopResultVersion": "1", "findings": [{"rule": "x"}]})}, "finding 0"),

@@ -63,7 +63,11 @@ def report_from_configmap(member: FleetMember, configmap: Mapping[str, Any], opt
     annotations = metadata.get("annotations") or {} if isinstance(metadata, Mapping) else {}
     age = _age(str(annotations.get(GENERATED_AT) or ""), options)
     try:
-        envelope = json.loads(_payload(configmap.get("data") or {}))
+        key, text = _payload(configmap.get("data") or {})
+        try:
+            envelope = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{key} is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from exc
         target, findings, summary, notes = read_envelope(envelope)
     except (RecordError, ValueError) as exc:
         return _failed(member, f"{where}: {exc}", age)
@@ -74,11 +78,12 @@ def report_from_configmap(member: FleetMember, configmap: Mapping[str, Any], opt
                          documents=_count(summary, "documents"), sources=_count(summary, "sources"), age=age)
 
 
-def _payload(data: Any) -> str:
+def _payload(data: Any) -> tuple[str, str]:
+    """(the key read, the JSON text)."""
     if not isinstance(data, Mapping):
         raise ValueError("data is not a mapping")
     if PLAIN_KEY in data:
-        return str(data[PLAIN_KEY])
+        return PLAIN_KEY, str(data[PLAIN_KEY])
     if PACKED_KEY in data:
         try:
             packed = base64.b64decode(str(data[PACKED_KEY]), validate=True)
@@ -88,7 +93,7 @@ def _payload(data: Any) -> str:
             raise ValueError(f"{PACKED_KEY} is not base64 of gzip: {exc}") from exc
         if inflater.unconsumed_tail:
             raise ValueError(f"{PACKED_KEY} inflates to more than {MAX_INFLATED} bytes")
-        return raw.decode("utf-8")
+        return PACKED_KEY, raw.decode("utf-8")
     raise ValueError(f"neither {PLAIN_KEY} nor {PACKED_KEY} in its data")
 
 
