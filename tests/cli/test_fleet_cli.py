@@ -164,3 +164,15 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], fleet: Fleet, args: li
     code, out, err = run(capsys, fleet, *args)
     assert code == 1 and out == "" and err.startswith("kubehop: error: ") and message in err
     assert len(err.splitlines()) == 1
+
+
+def test_a_cluster_that_refuses_the_credentials(capsys: pytest.CaptureFixture[str], fleet: Fleet) -> None:
+    fleet.emulators["old"].reject_tokens = True
+    try:
+        code, by = scan_json(capsys, fleet, "--contexts", "old,prod", "--no-releases", "--fail-on", "none")
+    finally:
+        fleet.emulators["old"].reject_tokens = False
+    assert code == 1
+    assert by["old"]["status"] == "error" and by["old"]["findings"] == []
+    assert by["old"]["errors"] == ["context old: GET /version: 401 Unauthorized: Unauthorized"]
+    assert by["prod"]["status"] == "ok" and by["prod"]["findings"]
