@@ -176,3 +176,23 @@ def test_a_cluster_that_refuses_the_credentials(capsys: pytest.CaptureFixture[st
     assert by["old"]["status"] == "error" and by["old"]["findings"] == []
     assert by["old"]["errors"] == ["context old: GET /version: 401 Unauthorized: Unauthorized"]
     assert by["prod"]["status"] == "ok" and by["prod"]["findings"]
+
+
+def test_an_audit_log_per_cluster_from_the_fleet_file(capsys: pytest.CaptureFixture[str], fleet: Fleet,
+                                                     tmp_path: Path) -> None:
+    audit = Path(__file__).resolve().parents[1] / "data" / "metrics" / "audit.jsonl"
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "locked.jsonl").write_text(audit.read_text())
+    path = tmp_path / "fleet.yaml"
+    path.write_text("- context: locked\n  auditLog: logs/locked.jsonl\n- context: old\n")
+    code, by = scan_json(capsys, fleet, "--fleet", str(path), "--no-releases")
+    assert code == 3
+    agents = sorted(f["details"]["userAgent"] for f in by["locked"]["findings"]
+                    if f["details"].get("evidence") == "audit-log")
+    assert agents == ["helm/v3.5.4 (linux/amd64)", "nginx-ingress-controller/v0.34.1"]
+    assert not any(f["details"].get("evidence") == "audit-log" for f in by["old"]["findings"])
+    (tmp_path / "logs" / "locked.jsonl").write_text("{cut\n")
+    code, by = scan_json(capsys, fleet, "--fleet", str(path), "--no-releases")
+    assert by["locked"]["status"] == "partial"
+    assert by["locked"]["errors"] == [f"API requests: audit log {tmp_path}/logs/locked.jsonl: line 1: not JSON "
+                                      "(Expecting property name enclosed in double quotes)"]

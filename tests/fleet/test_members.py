@@ -23,8 +23,9 @@ def test_fleet_file_keeps_versions_as_written(tmp_path: Path) -> None:
     path.write_text("- context: eu-prod\n  target: 1.20\n  labels: {env: prod, region: eu}\n- context: us-dev\n")
     assert load_fleet_file(str(path)) == [
         FleetMember("eu-prod", "1.20", (("env", "prod"), ("region", "eu"))), FleetMember("us-dev")]
-    path.write_text("clusters:\n- context: one\n")
-    assert load_fleet_file(str(path)) == [FleetMember("one")]
+    path.write_text("clusters:\n- context: one\n  auditLog: logs/one.jsonl\n- context: two\n  auditLog: /var/a.log\n")
+    assert load_fleet_file(str(path)) == [FleetMember("one", audit_log=str(tmp_path / "logs/one.jsonl")),
+                                          FleetMember("two", audit_log="/var/a.log")]
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -35,6 +36,7 @@ def test_fleet_file_keeps_versions_as_written(tmp_path: Path) -> None:
     ("- target: '1.22'\n", "entry 1: context must be a non-empty string"),
     ("- context: a\n  labels: [x]\n", "entry 1: labels must be a mapping"),
     ("- context: a\n  target: [1]\n", "entry 1: target must be a version"),
+    ("- context: a\n  auditLog: ''\n", "entry 1: auditLog must be a file path"),
     ("- context: a\n- context: a\n", "context 'a' is listed twice"),
 ])
 def test_fleet_file_errors_name_the_file_and_entry(tmp_path: Path, text: str, message: str) -> None:

@@ -58,7 +58,7 @@ def _add_members(parser: argparse.ArgumentParser) -> None:
     which = group.add_mutually_exclusive_group(required=True)
     which.add_argument("--contexts", metavar="A,B,...", help="kubeconfig contexts, comma-separated")
     which.add_argument("--all-contexts", action="store_true", help="every context of the kubeconfig")
-    which.add_argument("--fleet", metavar="FILE", help="fleet file: YAML list of {context, target, labels}")
+    which.add_argument("--fleet", metavar="FILE", help="fleet file: YAML list of {context, target, labels, auditLog}")
     group.add_argument("--selector", metavar="KEY=VALUE,...", help="only clusters whose labels match (fleet file)")
     group.add_argument("--kubeconfig", default=None, help="kubeconfig file (default $KUBECONFIG, ~/.kube/config)")
     group.add_argument("-j", "--jobs", type=int, default=8, metavar="N", help="clusters read at once (default 8)")

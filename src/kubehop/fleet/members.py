@@ -1,6 +1,6 @@
 """Which clusters make the fleet: `--contexts a,b`, `--all-contexts` of the kubeconfig, or a fleet file.
 
-A fleet file is YAML: a list of `{context, target?, labels?}` (a mapping with a `clusters:` list is
+A fleet file is YAML: a list of `{context, target?, labels?, auditLog?}` (a mapping with a `clusters:` list is
 accepted too). Every problem is one line naming the file and the entry.
 """
 
@@ -61,7 +61,8 @@ def load_fleet_file(path: str) -> list[FleetMember]:
         data = data["clusters"]
     if not isinstance(data, Sequence) or isinstance(data, str) or not data:
         raise UsageError(f"fleet file {path}: expected a list of {{context, target, labels}} entries")
-    members = [_member(entry, f"fleet file {path}: entry {index}") for index, entry in enumerate(data, 1)]
+    base = Path(path).parent
+    members = [_member(entry, f"fleet file {path}: entry {index}", base) for index, entry in enumerate(data, 1)]
     seen: set[str] = set()
     for member in members:
         if member.context in seen:
@@ -70,12 +71,12 @@ def load_fleet_file(path: str) -> list[FleetMember]:
     return members
 
 
-def _member(entry: Any, where: str) -> FleetMember:
+def _member(entry: Any, where: str, base: Path) -> FleetMember:
     if not isinstance(entry, Mapping):
         raise UsageError(f"{where}: expected a mapping with a context")
-    unknown = sorted(set(map(str, entry)) - {"context", "target", "labels"})
+    unknown = sorted(set(map(str, entry)) - {"context", "target", "labels", "auditLog"})
     if unknown:
-        raise UsageError(f"{where}: unknown key {unknown[0]!r} (known: context, target, labels)")
+        raise UsageError(f"{where}: unknown key {unknown[0]!r} (known: context, target, labels, auditLog)")
     context = entry.get("context")
     if not isinstance(context, str) or not context.strip():
         raise UsageError(f"{where}: context must be a non-empty string")
@@ -85,8 +86,13 @@ def _member(entry: Any, where: str) -> FleetMember:
     labels = entry.get("labels") or {}
     if not isinstance(labels, Mapping):
         raise UsageError(f"{where}: labels must be a mapping")
+    audit_log = entry.get("auditLog")
+    if audit_log is not None and (not isinstance(audit_log, str) or not audit_log.strip()):
+        raise UsageError(f"{where}: auditLog must be a file path")
+    if audit_log is not None:
+        audit_log = str(base / Path(audit_log).expanduser())  # relative to the fleet file, as kubeconfig paths are
     return FleetMember(context.strip(), target.strip() or None if target is not None else None,
-                       tuple(sorted((str(k), str(v)) for k, v in labels.items())))
+                       tuple(sorted((str(k), str(v)) for k, v in labels.items())), audit_log)
 
 
 def select(members: list[FleetMember], selector: str | None) -> list[FleetMember]:

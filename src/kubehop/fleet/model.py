@@ -17,6 +17,7 @@ class FleetMember:
     context: str
     target: str | None = None
     labels: tuple[tuple[str, str], ...] = ()
+    audit_log: str | None = None  # this cluster's API server audit log (JSON lines), for `fleet scan`
 
 
 @dataclass(frozen=True)

@@ -53,11 +53,11 @@ def scan_member(member: FleetMember, options: FleetScanOptions, deadline: float)
             findings.extend(_releases(member.context, options, scanner))
         except KubehopError as exc:
             errors.append(f"Helm releases: {exc}")
-    if options.api_requests:
+    if options.api_requests or member.audit_log:
         from kubehop.cluster.usage import scan_api_requests
 
         try:
-            findings.extend(scan_api_requests(reader, scanner, None))
+            findings.extend(scan_api_requests(reader if options.api_requests else None, scanner, member.audit_log))
         except KubehopError as exc:
             errors.append(f"API requests: {exc}")
     return ClusterReport(member.context, member.labels, server_version=str(version), target=str(target),
