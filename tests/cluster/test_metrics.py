@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kubehop.cluster.metrics import AuditLogError, DeprecatedUse, audit_uses, deprecated_uses, parse_prometheus_text
 
@@ -53,3 +55,18 @@ def test_audit_log_by_user_agent_once_per_request() -> None:
 def test_audit_log_errors_name_the_line(line: str, message: str) -> None:
     with pytest.raises(AuditLogError, match=message):
         audit_uses([line])
+
+
+LABEL_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_]{0,8}", fullmatch=True), LABEL_TEXT, max_size=5),
+       st.integers(min_value=0, max_value=10**9))
+def test_any_label_values_round_trip(labels: dict[str, str], value: int) -> None:
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+    body = ",".join(f'{key}="{escape(text)}"' for key, text in labels.items())
+    [sample] = parse_prometheus_text(f"metric_name{{{body}}} {value}\n")
+    assert dict(sample.labels) == labels and sample.value == value

@@ -62,8 +62,8 @@ class DeprecatedUse:
 def parse_prometheus_text(text: str, names: Iterable[str] | None = None) -> Iterator[Sample]:
     """The samples of the Prometheus text format (comments skipped); only `names` when given."""
     wanted = frozenset(names) if names is not None else None
-    for line in text.splitlines():
-        line = line.strip()
+    for raw in text.split("\n"):  # the format's only line break (a label value may hold other ones)
+        line = raw.strip(" \t\r")
         if not line or line.startswith("#"):
             continue
         match = _SAMPLE.match(line)
