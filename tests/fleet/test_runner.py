@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+
+import pytest
 
 from kubehop.errors import ClusterError
 from kubehop.fleet.model import ClusterReport, FleetMember
@@ -55,3 +58,16 @@ def test_errors_are_the_clusters_own() -> None:
     reports = run_jobs([FleetMember("bad"), FleetMember("odd"), FleetMember("good")], job, jobs=1, timeout=5)
     assert [r.errors for r in reports] == [("context bad: cannot reach the API server",),
                                           ("context odd: unexpected error: RuntimeError: boom",), ()]
+
+
+def test_progress_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    def job(member: FleetMember, deadline: float) -> ClusterReport:
+        if member.context == "slow":
+            time.sleep(30)
+        return ClusterReport(member.context)
+
+    with caplog.at_level(logging.INFO, logger="kubehop"):
+        run_jobs([FleetMember("a"), FleetMember("slow")], job, jobs=2, timeout=0.2)
+    messages = sorted(r.getMessage() for r in caplog.records)
+    assert messages[0].startswith("context a: ok in ") and messages[0].endswith("s (0 findings, 0 errors)")
+    assert messages[1] == "context slow: timed out after 0.2s"

@@ -7,6 +7,7 @@ the deadline, and its thread (a daemon) is not waited for.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -15,6 +16,7 @@ from collections.abc import Callable, Sequence
 from kubehop.errors import KubehopError
 from kubehop.fleet.model import ClusterReport, FleetMember
 
+log = logging.getLogger("kubehop")
 Job = Callable[[FleetMember, float], ClusterReport]  # (member, deadline as time.monotonic()) -> report
 
 
@@ -54,7 +56,11 @@ def _run_one(member: FleetMember, job: Job, timeout: float) -> ClusterReport:
     thread.start()
     thread.join(timeout + 1.0)  # the reader's own deadline usually ends it first, with what it found
     if box:
-        return box[0]
+        report = box[0]
+        log.info("context %s: %s in %.1fs (%d findings, %d errors)", member.context, report.status,
+                 timeout - (deadline - time.monotonic()), len(report.findings), len(report.errors))
+        return report
+    log.info("context %s: timed out after %gs", member.context, timeout)
     return ClusterReport(member.context, member.labels, target=member.target or "",
                          errors=(f"context {member.context}: timed out after {timeout:g}s",))
 
