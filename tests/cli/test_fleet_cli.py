@@ -196,3 +196,17 @@ def test_an_audit_log_per_cluster_from_the_fleet_file(capsys: pytest.CaptureFixt
     assert by["locked"]["status"] == "partial"
     assert by["locked"]["errors"] == [f"API requests: audit log {tmp_path}/logs/locked.jsonl: line 1: not JSON "
                                       "(Expecting property name enclosed in double quotes)"]
+
+
+def test_out_of_time_after_the_version_keeps_what_was_learnt(capsys: pytest.CaptureFixture[str],
+                                                             fleet: Fleet) -> None:
+    fleet.emulators["old"].delay = 0.5  # /version answers, the scan runs out of its 2.5 s part way
+    try:
+        code = main(["fleet", "scan", "--kubeconfig", str(fleet.kubeconfig), "--contexts", "old",
+                     "--timeout", "2.5", "-o", "json"])
+    finally:
+        fleet.emulators["old"].delay = 0.0
+    [old] = json.loads(capsys.readouterr().out)["clusters"]
+    assert code == 1 and (old["serverVersion"], old["target"]) == ("1.16.15", "1.17")
+    assert len(old["errors"]) == 2 and old["errors"][0].startswith("live objects: context old: ")
+    assert old["errors"][1] == "Helm releases: not read: context old: out of time"

@@ -101,3 +101,15 @@ def test_missing_report(capsys: pytest.CaptureFixture[str], fleet: Fleet, report
     assert code == 1 and cluster["status"] == "error"
     assert cluster["errors"] == ["context prod: no report: configmap kubehop/elsewhere not found (is the kubehop "
                                  "chart installed, and has its CronJob run?)"]
+
+
+def test_forbidden_report(capsys: pytest.CaptureFixture[str], fleet: Fleet, reports: dict[str, str]) -> None:
+    fleet.emulators["prod"].reject_tokens = True
+    try:
+        code, out, _ = collect(capsys, fleet, "--contexts", "prod,locked", "-o", "json")
+    finally:
+        fleet.emulators["prod"].reject_tokens = False
+    prod, locked = json.loads(out)["clusters"]
+    assert code == 3 and prod["status"] == "error" and locked["status"] == "ok"
+    assert prod["errors"] == ["context prod: get configmap kubehop/kubehop-report: 401 Unauthorized: Unauthorized "
+                              "(grant get on this one ConfigMap)"]

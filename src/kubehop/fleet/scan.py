@@ -6,6 +6,7 @@ error of that cluster with whatever was found before it.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from kubehop.cluster.scan import ClusterScanOptions, open_cluster, scan_cluster, server_version_of
@@ -48,7 +49,9 @@ def scan_member(member: FleetMember, options: FleetScanOptions, deadline: float)
             findings.append(finding)
     except KubehopError as exc:
         errors.append(f"live objects: {exc}")
-    if options.releases:
+    if options.releases and time.monotonic() >= deadline:
+        errors.append(f"Helm releases: not read: context {member.context}: out of time")
+    elif options.releases:
         try:
             findings.extend(_releases(member.context, options, scanner))
         except KubehopError as exc:
