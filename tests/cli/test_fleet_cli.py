@@ -210,3 +210,13 @@ def test_out_of_time_after_the_version_keeps_what_was_learnt(capsys: pytest.Capt
     assert code == 1 and (old["serverVersion"], old["target"]) == ("1.16.15", "1.17")
     assert len(old["errors"]) == 2 and old["errors"][0].startswith("live objects: context old: ")
     assert old["errors"][1] == "Helm releases: not read: context old: out of time"
+
+
+def test_a_target_kubehop_does_not_know_is_that_clusters_error(capsys: pytest.CaptureFixture[str], fleet: Fleet,
+                                                               tmp_path: Path) -> None:
+    path = tmp_path / "fleet.yaml"
+    path.write_text("- context: prod\n  target: '1.99'\n- context: old\n")
+    code, by = scan_json(capsys, fleet, "--fleet", str(path), "--no-releases")
+    assert code == 3 and by["old"]["status"] == "ok"
+    assert (by["prod"]["serverVersion"], by["prod"]["target"], by["prod"]["status"]) == ("1.21.14", "1.99", "error")
+    assert by["prod"]["errors"][0].startswith("context prod: target 1.99 is newer than ")

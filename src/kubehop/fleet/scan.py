@@ -37,8 +37,12 @@ def scan_member(member: FleetMember, options: FleetScanOptions, deadline: float)
     reader.deadline = deadline
     version = server_version_of(reader)
     text = member.target or options.target
-    target = options.lifecycle.parse_target(text) if text else version.next_minor()
-    options.lifecycle.check_target(target)
+    try:
+        target = options.lifecycle.parse_target(text) if text else version.next_minor()
+        options.lifecycle.check_target(target)
+    except KubehopError as exc:  # e.g. a server newer than kubehop's data: its next minor is unknown
+        return ClusterReport(member.context, member.labels, server_version=str(version), target=text or "",
+                             errors=(f"context {member.context}: {exc}",))
     scanner = Scanner(ScanOptions(target=target, lifecycle=options.lifecycle, skip=options.skip,
                                   only=options.only))
     findings: list[Finding] = []
