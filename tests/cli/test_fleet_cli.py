@@ -207,7 +207,7 @@ def test_out_of_time_after_the_version_keeps_what_was_learnt(capsys: pytest.Capt
     finally:
         fleet.emulators["old"].delay = 0.0
     [old] = json.loads(capsys.readouterr().out)["clusters"]
-    assert code == 1 and (old["serverVersion"], old["target"]) == ("1.16.15", "1.17")
+    assert code == 1 and (old["serverVersion"], old["target"]) == ("1.16.15", "1.17"), old["errors"]
     assert len(old["errors"]) == 2 and old["errors"][0].startswith("live objects: context old: ")
     assert old["errors"][1] == "Helm releases: not read: context old: out of time"
 

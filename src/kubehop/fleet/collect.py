@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from kubehop.cluster.scan import open_cluster
 from kubehop.errors import ClusterRequestError, ResourceForbiddenError
 from kubehop.fleet.model import ClusterReport, FleetMember, ReportAge
 from kubehop.fleet.records import RecordError, read_envelope
+from kubehop.fleet.runner import open_reader
 
 REPORT_NAME = "kubehop-report"
 REPORT_NAMESPACE = "kubehop"
@@ -41,8 +41,7 @@ class CollectOptions:
 
 
 def collect_member(member: FleetMember, options: CollectOptions, deadline: float) -> ClusterReport:
-    reader = open_cluster(options.kubeconfig, member.context)
-    reader.deadline = deadline
+    reader = open_reader(options.kubeconfig, member.context, deadline)
     where = f"configmap {options.namespace}/{options.name}"
     try:
         configmap = reader.get(f"/api/v1/namespaces/{options.namespace}/configmaps/{options.name}",

@@ -13,11 +13,27 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from kubehop.errors import KubehopError
+from kubehop.cluster.live import ClusterReader
+from kubehop.errors import KubehopError, UsageError
 from kubehop.fleet.model import ClusterReport, FleetMember
 
 log = logging.getLogger("kubehop")
 Job = Callable[[FleetMember, float], ClusterReport]  # (member, deadline as time.monotonic()) -> report
+
+
+def open_reader(kubeconfig: str | None, context: str, deadline: float, chunk_size: int = 500) -> ClusterReader:
+    """A reader for one cluster of the fleet that sends nothing after `deadline`. urllib3 does not retry its
+    requests: a retried request could outlast the deadline (a failed one is that cluster's error)."""
+    from kubernetes import client
+
+    from kubehop.cluster.kubeconfig import resolve
+
+    if chunk_size < 1:
+        raise UsageError(f"--chunk-size must be at least 1, not {chunk_size}")
+    access = resolve(kubeconfig, context)
+    configuration = access.configuration()
+    configuration.retries = False
+    return ClusterReader(client.ApiClient(configuration=configuration), access.context, chunk_size, deadline)
 
 
 def run_jobs(members: Sequence[FleetMember], job: Job, jobs: int, timeout: float) -> list[ClusterReport]:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from kubehop.cluster.scan import ClusterScanOptions, open_cluster, scan_cluster, server_version_of
+from kubehop.cluster.scan import ClusterScanOptions, scan_cluster, server_version_of
 from kubehop.errors import KubehopError
 from kubehop.fleet.model import ClusterReport, FleetMember
+from kubehop.fleet.runner import open_reader
 from kubehop.lifecycle import Lifecycle
 from kubehop.model import Finding
 from kubehop.scan import Scanner, ScanOptions
@@ -33,8 +34,7 @@ class FleetScanOptions:
 
 
 def scan_member(member: FleetMember, options: FleetScanOptions, deadline: float) -> ClusterReport:
-    reader = open_cluster(options.kubeconfig, member.context, options.chunk_size)
-    reader.deadline = deadline
+    reader = open_reader(options.kubeconfig, member.context, deadline, options.chunk_size)
     version = server_version_of(reader)
     text = member.target or options.target
     try:
