@@ -12,6 +12,7 @@ pytest_plugins: list[str] = [
     "tests.fixtures.etcd",
     "tests.fixtures.served_api",
     "tests.fixtures.browser",
+    "tests.fixtures.fleet",
 ]
 
 

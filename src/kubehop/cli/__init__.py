@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "lifecycle",
     "demo",
     "completion",
+    "fleet",
 )
 
 log = logging.getLogger("kubehop")

@@ -102,6 +102,6 @@ def _dump(records: Sequence[dict[str, Any]], fmt: str) -> str:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    from kubehop.fix.render import text_table
+    from kubehop.report.plain_table import text_table
 
     return text_table(headers, rows).rstrip("\n")

@@ -233,9 +233,9 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     from kubehop.errors import UsageError
     from kubehop.fix.backup import read_backup
-    from kubehop.fix.render import text_table
     from kubehop.fix.restore import restore_backup
     from kubehop.model import ExitCode
+    from kubehop.report.plain_table import text_table
 
     backup = read_backup(Path(args.file))
     spec = args.storage or backup.storage

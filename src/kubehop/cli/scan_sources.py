@@ -37,6 +37,17 @@ def add_source_options(parser: argparse.ArgumentParser) -> None:
     cluster.add_argument("--report-configmap", metavar="[NAMESPACE/]NAME", default=None,
                          help="also keep the JSON report (gzip+base64 when large) and a Prometheus summary in "
                               "this ConfigMap, created or updated (what the in-cluster CronJob does)")
+    add_request_options(cluster)
+
+
+def add_request_options(group: Any) -> None:
+    """Deprecated API requests (`scan --cluster` and `fleet scan`)."""
+    group.add_argument("--api-requests", action="store_true",
+                       help="with --cluster: also report the deprecated APIs clients still call, from the API "
+                            "server's /metrics (apiserver_requested_deprecated_apis)")
+    group.add_argument("--audit-log", metavar="FILE", default=None,
+                       help="with --cluster: an API server audit log (JSON lines): deprecated API calls by user "
+                            "agent (implies --api-requests)")
 
 
 @dataclass
@@ -68,6 +79,8 @@ def open_sources(args: argparse.Namespace) -> Sources:
         raise UsageError("nothing to scan: give a PATH, --cluster or --releases")
     if args.namespace and args.all_namespaces:
         raise UsageError("-n/--namespace and -A/--all-namespaces exclude each other")
+    if (args.api_requests or args.audit_log) and not args.cluster:
+        raise UsageError("--api-requests and --audit-log read a cluster's API requests: add --cluster")
     sources = Sources(args)
     if args.cluster:
         from kubehop.cluster.scan import open_cluster
@@ -84,6 +97,10 @@ def scan_sources(sources: Sources, scanner: Any) -> list[Any]:
 
         options = ClusterScanOptions(namespace=args.namespace or None, annotations=tuple(args.annotation))
         findings.extend(scan_cluster(sources.reader, scanner, options))
+        if args.api_requests or args.audit_log:
+            from kubehop.cluster.usage import scan_api_requests
+
+            findings.extend(scan_api_requests(sources.reader, scanner, args.audit_log))
     if args.releases:
         findings.extend(_scan_releases(args, scanner))
     return findings

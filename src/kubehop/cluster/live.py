@@ -9,6 +9,7 @@ as each page is parsed.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,33 +24,51 @@ REQUEST_TIMEOUT = 60.0
 class ClusterReader:
     """GETs against one cluster; errors name the context and the request."""
 
-    def __init__(self, client: Any, context: str, chunk_size: int = 500) -> None:
+    def __init__(self, client: Any, context: str, chunk_size: int = 500, deadline: float | None = None) -> None:
         self.client = client
         self.context = context
         self.chunk_size = chunk_size
+        self.deadline = deadline  # time.monotonic() after which no request is sent (a fleet's per-cluster timeout)
+
+    def _timeout(self, what: str) -> float:
+        if self.deadline is None:
+            return REQUEST_TIMEOUT
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise ClusterError(f"context {self.context}: timed out before {what}")
+        return min(REQUEST_TIMEOUT, left)
+
+    def get_text(self, path: str, accept: str = "text/plain", what: str = "") -> str:
+        """A non-resource URL such as /metrics, as text."""
+        body = self._request(path, [], accept, what or f"GET {path}")
+        return body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
 
     def get(self, path: str, query: list[tuple[str, str]] | None = None, accept: str = "application/json",
             what: str = "") -> dict[str, Any]:
+        what = what or f"GET {path}"
+        data = json.loads(self._request(path, query or [], accept, what))
+        if not isinstance(data, dict):
+            raise ClusterError(f"context {self.context}: {what}: the answer is not a JSON object")
+        return data
+
+    def _request(self, path: str, query: list[tuple[str, str]], accept: str, what: str) -> Any:
         from kubernetes.client.exceptions import ApiException
         from urllib3.exceptions import HTTPError
 
-        what = what or f"GET {path}"
+        timeout = self._timeout(what)
         try:
             method, url, headers, _, _ = self.client.param_serialize(
-                "GET", path, query_params=query or [], header_params={"Accept": accept}, auth_settings=["BearerToken"])
-            response = self.client.call_api(method, url, header_params=headers, _request_timeout=REQUEST_TIMEOUT)
+                "GET", path, query_params=query, header_params={"Accept": accept}, auth_settings=["BearerToken"])
+            response = self.client.call_api(method, url, header_params=headers, _request_timeout=timeout)
             response.read()
         except ApiException as exc:
             status, reason, body = exc.status or 0, exc.reason or "", exc.body or ""
         except (HTTPError, OSError) as exc:
-            raise ClusterError(f"context {self.context}: cannot reach the API server ({what}): {exc}") from exc
+            raise ClusterError(f"context {self.context}: cannot reach the API server ({what}): {_reason(exc)}") from exc
         else:
             status, reason, body = response.status, response.reason or "", response.data
         if 200 <= status < 300:
-            data = json.loads(body)
-            if not isinstance(data, dict):
-                raise ClusterError(f"context {self.context}: {what}: the answer is not a JSON object")
-            return data
+            return body
         message = _status_message(body) or reason
         if status in (401, 403):
             raise ResourceForbiddenError(f"context {self.context}: {what}: {status} {reason}: {message}",
@@ -82,6 +101,18 @@ class ClusterReader:
             token = str((page.get("metadata") or {}).get("continue") or "")
             if not token:
                 return
+
+
+def _reason(exc: Exception) -> str:
+    """urllib3's innermost reason without its connection-pool preamble: `Failed to establish a new
+    connection: [Errno 111] Connection refused`, `Read timed out. (read timeout=5.0)`."""
+    reason: BaseException = exc
+    while isinstance(getattr(reason, "reason", None), BaseException):  # MaxRetryError wraps the real one
+        reason = getattr(reason, "reason")  # noqa: B009
+    text = " ".join(str(reason).split())
+    if text.startswith("HTTP") and "): " in text:  # "HTTPConnection(host='h', port=1): Failed to ..."
+        text = text.split("): ", 1)[1]
+    return text or type(reason).__name__
 
 
 def _status_message(body: Any) -> str:

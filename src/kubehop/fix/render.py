@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from kubehop.fix.convert import RevisionConversion, change_lines
 from kubehop.fix.execute import FixResult
@@ -12,6 +12,7 @@ from kubehop.fix.plan import FixPlan, Outcome
 from kubehop.manifests import Chunk, iter_chunks, parse_chunk
 from kubehop.manifests.sniff import sniff
 from kubehop.model import Document, Location
+from kubehop.report.plain_table import text_table
 
 HELM = {2: "v2", 3: "v3", 0: "?"}
 
@@ -80,12 +81,6 @@ def render_plan(plan: FixPlan, result: FixResult | None = None) -> str:
         out += _diff(plan.name, conversion, plan.new_revision if index == 0 else None)
     return "".join(out)
 
-
-def text_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    table = [tuple(headers)] + [tuple(r) for r in rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
-    return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n"
-                   for row in table)
 
 
 def label(outcome: Outcome, dry_run: bool) -> str:
