@@ -71,6 +71,8 @@ def test_collect_merges_reports_with_their_age(capsys: pytest.CaptureFixture[str
         assert by[context]["findings"] == original["findings"], context
         assert by[context]["target"] == original["target"]
         assert by[context]["summary"] == original["summary"]
+        assert by[context]["serverVersion"] == original["serverVersion"]  # the scan chose its target from it
+    assert [by[c]["serverVersion"][:5] for c in ("old", "prod", "locked")] == ["1.16.", "1.21.", "1.24."]
     assert [by[c]["status"] for c in by] == ["stale", "ok", "ok", "error"]
     assert by["old"]["report"]["stale"] and 29.9 * 3600 < by["old"]["report"]["ageSeconds"] < 30.1 * 3600
     assert not by["prod"]["report"]["stale"] and 1.9 * 3600 < by["prod"]["report"]["ageSeconds"] < 2.1 * 3600
@@ -86,8 +88,8 @@ def test_collect_table_shows_age_and_staleness(capsys: pytest.CaptureFixture[str
     lines = out.splitlines()
     assert lines[0].startswith("fleet collect: 2 clusters; ")
     assert lines[2].split() == ["CLUSTER", "SERVER", "TARGET", "STATUS", "AGE", "FINDINGS"]
-    assert lines[3].split()[:4] == ["old", "-", "1.17", "ok"] and lines[3].split()[4] in ("29h59m", "30h00m")
-    assert lines[4].split()[:4] == ["prod", "-", "1.22", "ok"] and lines[4].split()[4] in ("1h59m", "2h00m")
+    assert lines[3].split()[:4] == ["old", "1.16.15", "1.17", "ok"] and lines[3].split()[4] in ("29h59m", "30h00m")
+    assert lines[4].split()[:4] == ["prod", json.loads(reports["prod"])["serverVersion"], "1.22", "ok"] and lines[4].split()[4] in ("1h59m", "2h00m")
     assert code == 3
     code, out, _ = collect(capsys, fleet, "--contexts", "prod,old", "--fail-on", "none")
     assert code == 1  # a stale report is a problem even when findings are not

@@ -87,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
     findings += scan_sources(sources, scanner)
     meta = ReportMeta(command="scan", target=str(target), tool_version=__version__,
                       documents=scanner.stats.documents, sources=scanner.stats.sources,
-                      notes=tuple(scanner.stats.notes), **terminal_meta(args))
+                      notes=tuple(scanner.stats.notes), server_version=sources.server_version,
+                      **terminal_meta(args))
     write_report(render(findings, args.output, meta), args.output_file)
     emit_notes(meta.notes)
     publish_report(args, findings, meta)

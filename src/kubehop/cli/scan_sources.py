@@ -56,6 +56,7 @@ class Sources:
 
     args: argparse.Namespace
     reader: Any = None  # kubehop.cluster.live.ClusterReader when --cluster
+    server_version: str = ""  # the cluster's version, when it was read to choose the target
 
     def target(self, text: str | None, lifecycle: Any) -> Any:
         """--target, or with --cluster and no --target the minor after the server's version."""
@@ -67,6 +68,7 @@ class Sources:
         from kubehop.cluster.scan import server_version_of
 
         version = server_version_of(self.reader)
+        self.server_version = str(version)
         target = version.next_minor()
         log.warning("no --target given: scanning for %s, the minor after the server's %s (context %s)",
                     target, version, self.reader.context)

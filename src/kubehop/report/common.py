@@ -21,6 +21,7 @@ class ReportMeta:
     notes: tuple[str, ...] = ()
     width: int | None = None  # the terminal's width for the table format; None: no limit (--wide, a pipe, a file)
     color: bool = False  # colour the table's severities (a terminal, NO_COLOR unset)
+    server_version: str = ""  # scan --cluster: the server's version, when it was read
 
 
 def location_record(finding: Finding) -> dict[str, Any]:

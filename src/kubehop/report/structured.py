@@ -11,15 +11,17 @@ from kubehop.report.common import RESULT_VERSION, ReportMeta, finding_record, su
 
 
 def envelope(findings: Sequence[Finding], meta: ReportMeta) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "kubehopResultVersion": RESULT_VERSION,
         "command": meta.command,
         "kubehopVersion": meta.tool_version,
         "target": meta.target,
-        "summary": summary(findings, meta),
-        "findings": [finding_record(f) for f in findings],
-        "notes": list(meta.notes),
     }
+    if meta.server_version:
+        record["serverVersion"] = meta.server_version
+    record.update(summary=summary(findings, meta), findings=[finding_record(f) for f in findings],
+                  notes=list(meta.notes))
+    return record
 
 
 def render_json(findings: Sequence[Finding], meta: ReportMeta) -> str:
