@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -17,7 +18,7 @@ from kubehop.cli import main
 from tests.fixtures.fleet import Fleet
 from tests.fixtures.kube_cluster_seed import SECRET_CANARY, SECRET_CANARY_B64
 
-FORMATS = ("table", "json", "yaml", "markdown", "csv", "sarif", "junit")
+FORMATS = ("table", "json", "yaml", "markdown", "csv", "sarif", "junit", "html")
 CONTEXTS = ["old", "prod", "locked", "down"]
 
 
@@ -92,6 +93,19 @@ def test_every_format_has_a_cluster_column(capsys: pytest.CaptureFixture[str], f
         assert [r["properties"]["target"] for r in runs] == ["1.17", "1.25", ""]
         assert all(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("cluster:locked")
                    for res in runs[1]["results"])
+    elif fmt == "html":
+        import html5lib
+
+        root = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(out)
+        assert "".join(root.find(".//h1").itertext()) == "kubehop fleet scan: 3 clusters, 2 not read"
+        heads = ["".join(th.itertext()).strip() for th in root.iterfind(".//table[@id='findings']/thead/tr/th")]
+        assert heads[0].startswith("Severity") and heads[1].startswith("Cluster")
+        cells = {"".join(tr.findall("td")[1].itertext())
+                 for tr in root.iterfind(".//table[@id='findings']/tbody/tr")}
+        assert cells == {"old", "locked"}
+        notes = ["".join(li.itertext()) for li in root.iterfind(".//section[@aria-labelledby='notes']//li")]
+        assert any(n.startswith("error: down: context down: cannot reach") for n in notes)
+        assert not re.findall(r"""\b(?:src|href)\s*=\s*["']?(?!#|data:)[^"'\s>]+""", out)
     else:
         root = ET.fromstring(out.split("\n", 1)[1])
         names = [s.get("name") for s in root.iter("testsuite")]

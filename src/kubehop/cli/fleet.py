@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kubehop.cli.common import FINDING_FORMATS, add_lifecycle_option, write_report
+from kubehop.cli.common import REPORT_FORMATS, add_lifecycle_option, write_report
 from kubehop.errors import UsageError
 
 HELP = "scan many clusters concurrently, or collect the reports the in-cluster CronJob keeps"
@@ -67,7 +67,7 @@ def _add_members(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_output(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", choices=list(FINDING_FORMATS), default="table",
+    parser.add_argument("-o", "--output", choices=list(REPORT_FORMATS), default="table",
                         help="output format (default table)")
     parser.add_argument("--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
 

@@ -9,7 +9,7 @@ from typing import Any
 from kubehop.errors import UsageError
 from kubehop.fleet.model import ClusterReport, FleetReport
 from kubehop.model import Finding, Severity
-from kubehop.report.common import RESULT_VERSION, finding_record, summary, summary_line
+from kubehop.report.common import RESULT_VERSION, ReportMeta, finding_record, summary, summary_line
 from kubehop.report.plain_table import text_table
 
 FINDING_COLUMNS: tuple[tuple[str, Callable[[Finding], str]], ...] = (
@@ -151,12 +151,28 @@ def render_markdown(report: FleetReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_html(report: FleetReport) -> str:
+    """The scan page with a cluster column and a chart by cluster; a cluster's errors and notes as notes."""
+    from kubehop.report.html_scan import Row, render_rows
+
+    rows = [Row(f, c.context) for c in report.clusters for f in c.findings]
+    notes = tuple(f"error: {c.context}: {e}" for c in report.clusters for e in c.errors)
+    notes += tuple(f"{c.context}: {n}" for c in report.clusters for n in c.notes)
+    meta = ReportMeta(command=report.command, tool_version=report.tool_version, notes=notes,
+                      documents=sum(c.documents for c in report.clusters),
+                      sources=sum(c.sources for c in report.clusters))
+    counts = fleet_summary(report)
+    unread = f", {counts['unreadable']} not read" if counts["unreadable"] else ""
+    return render_rows(rows, meta, f"kubehop {report.command}: {len(report.clusters)} clusters{unread}")
+
+
 def render(report: FleetReport, fmt: str) -> str:
     from kubehop.fleet import render_ci
 
     renderers: dict[str, Callable[[FleetReport], str]] = {
         "table": render_table, "json": render_json, "yaml": render_yaml, "markdown": render_markdown,
         "csv": render_ci.render_csv, "sarif": render_ci.render_sarif, "junit": render_ci.render_junit,
+        "html": render_html,
     }
     try:
         return renderers[fmt](report)
