@@ -138,7 +138,8 @@ def bare_decode(payloads: list[bytes]) -> int:
     return sum(len(json.loads(gzip.decompress(base64.b64decode(base64.b64decode(p))))) for p in payloads)
 
 
-OLD_API_DOC = "---\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: web-{n:06d}\n  namespace: team-{t:03d}\nspec:\n  replicas: 1\n"
+OLD_API_DOC = ("---\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: web-{n:06d}\n"
+               "  namespace: team-{t:03d}\n  labels:\n    app: web\nspec:\n  replicas: 1\n")
 
 
 def old_api_file(documents: int) -> Path:
