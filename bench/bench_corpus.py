@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     codes = {"scan": scan.code, "only": removed.code, "releases": releases.code, "one file": one.code}
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Python {sys.version.split()[0]}, PyYAML {yaml.__version__}, {os.cpu_count()} CPUs, load average {load} "
-          f"at the end; best of {args.repeat}; exit codes {codes}")
+          f"at the end; best of {args.repeat}; exit codes {codes}\n")
     print("| workload | kubehop | baseline | ratio | goal |")
     print("|---|---|---|---|---|")
     for row in rows:
