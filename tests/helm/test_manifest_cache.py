@@ -1,49 +1,27 @@
 """Findings remembered per document text are exactly the findings of scanning every revision afresh.
 
-The store is the real-world corpus (corpus/helm-charts-2018) as Helm 3 releases of four revisions,
-as `helm upgrade` leaves them: each revision after the first adds a label to one document (so its
-later lines move), the other documents repeat byte for byte.
+The store is the real-world corpus as Helm 3 releases of four revisions (tests/helm/corpus_store.py).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from bench.realworld import revised
 
-from kubehop.helm.inventory import iter_releases, scan_release
+from kubehop.helm.inventory import scan_release
 from kubehop.helm.manifest_scan import CACHE_SIZE, ManifestScanner
-from kubehop.helm.records import object_for, release_labels
 from kubehop.helm.release import StoredRelease
-from kubehop.helm.storage.base import Query
-from kubehop.helm.storage.file import FileStorage, dump_items
 from kubehop.lifecycle import Lifecycle
 from kubehop.model import Finding, Location
 from kubehop.scan import Scanner, ScanOptions
-from tests.helm.factories import helm3_release
+from tests.helm.corpus_store import corpus_releases
 
-CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "helm-charts-2018"
 REVISIONS = 4
 TARGET = "1.22"
 
 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory: pytest.TempPathFactory) -> list[StoredRelease]:
-    items = []
-    for chart in sorted(CORPUS.glob("*.yaml")):
-        text = chart.read_text(encoding="utf-8")
-        for version in range(1, REVISIONS + 1):
-            release = helm3_release(name=chart.stem[:50], namespace="corpus", version=version,
-                                    status="deployed" if version == REVISIONS else "superseded",
-                                    manifest=revised(text, version))
-            items.append(object_for(release, kind="Secret", namespace="corpus",
-                                    labels=release_labels(release, now=1700000000, created=True)))
-    path = tmp_path_factory.mktemp("store") / "releases.yaml"
-    path.write_text(dump_items(items), encoding="utf-8")
-    decoded = list(iter_releases(FileStorage(path), Query()))
-    assert all(isinstance(item, StoredRelease) for item in decoded)
-    return [item for item in decoded if isinstance(item, StoredRelease)]
+    return corpus_releases(tmp_path_factory.mktemp("store") / "releases.yaml", REVISIONS)
 
 
 def _scanner() -> Scanner:
