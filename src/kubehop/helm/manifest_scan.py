@@ -36,7 +36,7 @@ _API_VERSIONS = re.compile(r"V(?<=apiV)ersion(?:" + _KEY[len("V(?<=apiV)ersion")
 _MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
 _SOURCE = re.compile(r"^# Source: (.+?)[ \t]*\r?$", re.MULTILINE)
 _SOURCE_PREFIX = "# Source: "
-CACHE_SIZE = 4096  # documents of ~100 releases x their revisions; each entry holds the text as its key
+CACHE_SIZE = 4096  # distinct document texts remembered per run; each entry keeps its text as the key
 # A kind no lifecycle row names: a rule wanting it wants the apiVersion whatever the kind is.
 PROBE_KIND = "KubehopProbeUnlistedKind"
 _OCCURRENCE_PATTERNS: dict[str, re.Pattern[str]] = {}
