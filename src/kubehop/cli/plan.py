@@ -100,11 +100,13 @@ def _release_documents(args: argparse.Namespace) -> Iterator[Any]:
     from dataclasses import replace
 
     from kubehop.cli.releases import _stream
+    from kubehop.helm.manifest_docs import ManifestDocuments
     from kubehop.helm.release import StoredRelease
     from kubehop.manifests import ParseProblem
     from kubehop.model import Location
 
     bad: list[str] = []
+    parsed = ManifestDocuments()  # revisions repeat their documents: each distinct one is parsed once
     for item in _stream(args, bad):
         if not isinstance(item, StoredRelease):
             yield ParseProblem(Location(path=f"{item.storage}:{item.key}"), f"unreadable release record: {item.error}")
@@ -113,9 +115,10 @@ def _release_documents(args: argparse.Namespace) -> Iterator[Any]:
         where = f"{rec.storage}:{rec.namespace}/{rec.key}" if rec.namespace else f"{rec.storage}:{rec.key}"
         base = Location(path=where, release=rel.name, namespace=rel.namespace, revision=rel.version, status=rel.status,
                         storage_key=rec.key)
-        yield from _parse_stream(rel.manifest, base)
+        yield from parsed.documents(rel.manifest, base, chart_lines=True)
         for hook in rel.hooks:
-            yield from _parse_stream(hook.manifest, replace(base, template=hook.path or f"hook {hook.name}"))
+            yield from parsed.documents(hook.manifest, replace(base, template=hook.path or f"hook {hook.name}"),
+                                        chart_lines=True)
 
 
 def _document_inventory(items: Iterable[Any], lifecycle: Any, target: Any) -> Any:

@@ -36,7 +36,7 @@ _API_VERSIONS = re.compile(r"V(?<=apiV)ersion(?:" + _KEY[len("V(?<=apiV)ersion")
 _MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t\r\n]|$)", re.MULTILINE)
 _SOURCE = re.compile(r"^# Source: (.+?)[ \t]*\r?$", re.MULTILINE)
 _SOURCE_PREFIX = "# Source: "
-_CACHE_LIMIT = 4096
+CACHE_SIZE = 4096  # distinct document texts remembered per run; each entry keeps its text as the key
 # A kind no lifecycle row names: a rule wanting it wants the apiVersion whatever the kind is.
 PROBE_KIND = "KubehopProbeUnlistedKind"
 _OCCURRENCE_PATTERNS: dict[str, re.Pattern[str]] = {}
@@ -141,8 +141,10 @@ def _has_escape(text: str) -> bool:
 class ManifestScanner:
     """Scans release manifests with one Scanner, remembering findings per document text."""
 
-    def __init__(self, scanner: Scanner) -> None:
+    def __init__(self, scanner: Scanner, cache_size: int = CACHE_SIZE) -> None:
+        """`cache_size`: how many document texts' findings to remember (the oldest go first; 0: none)."""
         self.scanner = scanner
+        self.cache_size = cache_size
         self._seen: dict[tuple[str, str | None, int | None], tuple[Finding, ...]] = {}
         # List kinds have no rows of their own: `<Kind>List` holds its row's kind as a substring, and the
         # generic `List` (derived for a group/version whose every kind is removed) is probed by name.
@@ -207,9 +209,10 @@ class ManifestScanner:
             cached = seen.get(key)
             if cached is None:
                 cached = tuple(self._scan_piece(text, piece, start, end, base))
-                if len(seen) >= _CACHE_LIMIT:
-                    seen.clear()
-                seen[key] = cached
+                if len(seen) >= self.cache_size > 0:
+                    del seen[next(iter(seen))]  # the oldest: revisions of one release come together
+                if self.cache_size > 0:
+                    seen[key] = cached
             for finding in cached:
                 yield _relabel(finding, base)
 
