@@ -5,6 +5,7 @@ server that serves exactly that target's group/versions."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -657,3 +658,13 @@ def hooks(case: Case) -> list[dict[str, object]]:
              f"{name}.yaml\n{text}", "events": ["pre-upgrade", "pre-delete"],
              "last_run": {"started_at": "", "completed_at": "", "phase": ""}, "weight": 0}
             for name, text in case.hooks]
+
+
+def plain_chart(root: Path) -> Path:
+    """The chart the proof upgrades to: one ConfigMap, served by every Kubernetes version."""
+    chart = root / "proof"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: proof\nversion: 1.0.0\n")
+    (chart / "templates" / "configmap.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-proof\ndata: {a: b}\n")
+    return chart

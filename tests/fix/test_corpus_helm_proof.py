@@ -17,6 +17,7 @@ import pytest
 
 from kubehop.cli import main
 from kubehop.helm.storage.sql import SqlStorage
+from tests.fix import proof_cases
 from tests.fix.conftest import helm_env
 from tests.fixtures.kube_api import KubeApi
 from tests.fixtures.served_api import ServedApi
@@ -29,16 +30,6 @@ TARGET = "1.22"
 NAMESPACE = "corpus-proof"
 SAMPLE = 16
 BROKEN = "unable to build kubernetes objects from current release manifest"
-
-
-def _chart(root: Path) -> Path:
-    """The chart every release is upgraded to: one ConfigMap, served by every Kubernetes version."""
-    chart = root / "proof"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: proof\nversion: 1.0.0\n")
-    (chart / "templates" / "configmap.yaml").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-proof\ndata: {a: b}\n")
-    return chart
 
 
 def _upgrades(helm: str, env: dict[str, str], chart: Path, names: list[str]) -> dict[str, str]:
@@ -70,7 +61,7 @@ def test_every_corpus_release_called_fixed_upgrades_with_the_real_helm(
     finally:
         storage.close()
     env = helm_env(kube_api, "sql", helm_sql, kubeconfig=served_api.kubeconfig(TARGET))
-    chart = _chart(tmp_path)
+    chart = proof_cases.plain_chart(tmp_path)
     before = _upgrades(helm_binary, env, chart, names)
     assert len(before) >= 8 and all(BROKEN in err for err in before.values())
 

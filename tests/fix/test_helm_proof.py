@@ -114,16 +114,6 @@ def test_helm_upgrade_works_after_the_fix_through_the_sql_driver(
     assert "REVISION: 4" in after.stdout and "registry.example.com/image-manager-init:3.3.2002" in after.stdout
 
 
-def _plain_chart(root: Path) -> Path:
-    """The chart the proof upgrades to: one ConfigMap, served by every Kubernetes version."""
-    chart = root / "proof"
-    (chart / "templates").mkdir(parents=True)
-    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: proof\nversion: 1.0.0\n")
-    (chart / "templates" / "configmap.yaml").write_text(
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-proof\ndata: {a: b}\n")
-    return chart
-
-
 @pytest.mark.parametrize("case", proof_cases.CASES, ids=lambda c: f"{c.name}-{c.target}")
 def test_every_release_kubehop_calls_fixed_passes_the_real_helm(
         case: proof_cases.Case, helm_binary: str, kube_api: KubeApi, helm_sql: str, served_api: ServedApi,
@@ -136,7 +126,7 @@ def test_every_release_kubehop_calls_fixed_passes_the_real_helm(
     finally:
         storage.close()
     env = helm_env(kube_api, "sql", helm_sql, kubeconfig=served_api.kubeconfig(case.target))
-    upgrade = ("upgrade", case.name, str(_plain_chart(tmp_path)), "-n", ns, "--dry-run",
+    upgrade = ("upgrade", case.name, str(proof_cases.plain_chart(tmp_path)), "-n", ns, "--dry-run",
                "--disable-openapi-validation")
     before = _helm(helm_binary, env, *upgrade)
     assert before.returncode != 0 and "unable to build kubernetes objects from current release manifest" in \
