@@ -9,33 +9,23 @@ locked (v1.24, Secrets and /metrics forbidden) and down (nothing listening). See
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import threading
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from scripts.kmock_cluster import serve
 from tests.fixtures.fleet import FLEET, start_fleet
 
 
-def main(argv: list[str]) -> int:
-    if not argv or argv[0].startswith("-"):
-        print(__doc__, file=sys.stderr)
-        return 2
-    kubeconfig, command = Path(argv[0]), argv[2:] if argv[1:2] == ["--"] else []
+def _start(kubeconfig: Path) -> tuple[str, Callable[[], None]]:
     fleet, stop = start_fleet(FLEET, kubeconfig)
-    try:
-        if command:
-            return subprocess.call(command, env={**os.environ, "KUBECONFIG": str(kubeconfig)})
-        print(f"serving {', '.join(fleet.urls)}; KUBECONFIG={kubeconfig} (Ctrl-C stops)", file=sys.stderr)
-        threading.Event().wait()
-        return 0
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        stop()
+    return ", ".join(fleet.urls), stop
+
+
+def main(argv: list[str]) -> int:
+    return serve(argv, __doc__ or "", _start)
 
 
 if __name__ == "__main__":
