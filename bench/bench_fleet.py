@@ -23,6 +23,8 @@ from pathlib import Path
 
 from tests.fixtures.fleet import METRICS, ClusterSpec, start_fleet
 
+from bench.bench_etcd import _peak_kib
+
 VERSIONS = ("v1.16.15", "v1.18.20", "v1.20.15", "v1.21.14", "v1.22.17", "v1.23.17", "v1.24.17")
 
 
@@ -32,25 +34,13 @@ def fleet_specs(count: int) -> list[ClusterSpec]:
                         helm_release=True) for n in range(count)]
 
 
-def _poll_peak(pid: int, done: threading.Event, peak: list[int]) -> None:
-    while not done.is_set():
-        try:
-            with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-                for line in fh:
-                    if line.startswith("VmHWM:"):
-                        peak[0] = max(peak[0], int(line.split()[1]))
-        except (OSError, ValueError):
-            return
-        time.sleep(0.01)
-
-
 def run_kubehop(argv: list[str]) -> tuple[int, float, float, float, str]:
     """(exit code, wall seconds, CPU seconds, peak RSS MiB, stdout) of one kubehop process."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err)
-        done, peak = threading.Event(), [0]
-        poller = threading.Thread(target=_poll_peak, args=(proc.pid, done, peak))
+        done, peak = threading.Event(), [0, 0]
+        poller = threading.Thread(target=_peak_kib, args=(proc.pid, done, peak))
         poller.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
