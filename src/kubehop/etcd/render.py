@@ -11,14 +11,11 @@ from kubehop.etcd.diff import DiffReport, ExportResult
 from kubehop.etcd.inspect import InspectReport
 from kubehop.etcd.status import humanize_bytes
 from kubehop.etcd.verify import VerifyResult
+from kubehop.report.plain_table import text_table
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    cells = [[str(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join(lines) + "\n"
+    return text_table(headers, [[str(c) for c in row] for row in rows])
 
 
 def _camel(name: str) -> str:
