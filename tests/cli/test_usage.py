@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kubehop.cli import build_parser, main, subcommand_parsers
+from tests.terminal import on_a_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -169,34 +170,8 @@ def test_quiet_keeps_the_error_of_an_unreadable_record(tmp_path: Path, capsys: p
     assert err.startswith(f"kubehop: skipped unreadable record in file:{broken}: ")  # exit 1 is explained
 
 
-def _stderr_on_a_terminal(*args: str) -> str:
-    """kubehop's stderr as a terminal shows it (stdout is a pipe)."""
-    import os
-    import pty
-
-    leader, follower = pty.openpty()
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    with subprocess.Popen([sys.executable, "-m", "kubehop", *args], stdout=subprocess.PIPE, stderr=follower,
-                          cwd=ROOT, env=env) as proc:
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed: the process is done
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        assert proc.stdout is not None
-        proc.stdout.read()
-        proc.wait(60)
-    os.close(leader)
-    return b"".join(chunks).decode()
-
-
 def test_quiet_hides_progress_on_a_terminal() -> None:
     fix = ["releases", "fix", "--storage", "file:examples/releases/helm2-image-manager.yaml", "-t", "1.19",
            "--dry-run", "-o", "json"]
-    assert "releases done: 1" in _stderr_on_a_terminal(*fix)
-    assert _stderr_on_a_terminal(*fix, "-q") == ""
+    assert "releases done: 1" in on_a_terminal(*fix, stream="stderr")
+    assert on_a_terminal(*fix, "-q", stream="stderr") == ""

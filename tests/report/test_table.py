@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 import sys
 from dataclasses import replace
@@ -13,6 +12,7 @@ import pytest
 
 from kubehop.model import Finding, Location, Severity
 from kubehop.report import ReportMeta, render
+from tests.terminal import on_a_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 META = ReportMeta(command="scan", target="1.22", tool_version="0.0.0", documents=3, sources=2)
@@ -72,32 +72,10 @@ def test_no_findings_is_said_once() -> None:
     assert render([], "table", META) == "No findings at target 1.22 (3 documents in 2 sources)\n"
 
 
-def _run_on_a_terminal(env: dict[str, str], *args: str) -> str:
-    """kubehop with its stdout on a real pseudo-terminal, as a user's shell runs it."""
-    leader, follower = pty.openpty()
-    full_env = {**os.environ, **env, "PYTHONPATH": str(ROOT / "src")}
-    full_env.pop("COLUMNS", None)
-    with subprocess.Popen([sys.executable, "-m", "kubehop", *args], stdout=follower, stderr=subprocess.PIPE,
-                          cwd=ROOT, env=full_env) as proc:
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the terminal closed: the process is done
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        proc.wait(60)
-    os.close(leader)
-    return b"".join(chunks).decode().replace("\r\n", "\n")
-
-
 def test_colour_on_a_terminal_unless_no_color() -> None:
     args = ("scan", "examples/manifests", "-t", "1.19")
-    assert "\033[1;31mremoved\033[0m" in _run_on_a_terminal({}, *args)
-    assert "\033[" not in _run_on_a_terminal({"NO_COLOR": "1"}, *args)
+    assert "\033[1;31mremoved\033[0m" in on_a_terminal(*args).replace("\r\n", "\n")
+    assert "\033[" not in on_a_terminal(*args, env={"NO_COLOR": "1"})
     piped = subprocess.run([sys.executable, "-m", "kubehop", *args], capture_output=True, text=True, cwd=ROOT,
                            env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, check=False)
     assert "\033[" not in piped.stdout and "missing-selector" in piped.stdout
